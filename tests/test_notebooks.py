@@ -1,0 +1,15 @@
+"Every notebook in nbs/ runs top to bottom, as `nbdev_test` runs it (cells flagged `slow` skipped, IN_TEST=1)."
+from pathlib import Path
+
+import pytest
+from nbdev.config import get_config
+from nbdev.test import test_nb as run_notebook
+
+NBS = sorted((Path(__file__).resolve().parents[1] / "nbs").glob("*.ipynb"))
+
+
+@pytest.mark.parametrize("nb", NBS, ids=[p.stem for p in NBS])
+def test_notebook_runs(nb: Path):
+    cfg = get_config()
+    ok, secs = run_notebook(nb, skip_flags=cfg.tst_flags.split(), basepath=cfg.config_path, showerr=True)
+    assert ok, f"{nb.name} failed under test (traceback above); run `nbdev_test --path nbs/{nb.name}` to see it alone"
