@@ -1,0 +1,230 @@
+"Tests of xsub.plotting that do not belong in the lesson: atlas errors, offline use, every figure's PNG."
+import shutil
+import socket
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from nilearn.maskers import NiftiLabelsMasker
+
+from xsub.data import NETWORKS, SUBJECTS, parcel_networks
+from xsub.plotting import (ATLAS_ENV, N_PARCELS, load_atlas, network_scores, parcel_means, parcel_table,
+                           parcel_values_to_img, plot_difference_map, plot_glass_map, plot_network_scores,
+                           plot_subject_maps, plot_surface_map, plot_temporal_kernels, plot_timecourses,
+                           plot_volume_map, save_figure, schaefer_file_names)
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared from the repository root
+SHARED_ATLAS = SHARED / "nilearn_data"
+TEMPLATEFLOW_TSV = SHARED / "atlas" / "tpl-MNI152NLin2009cAsym_atlas-Schaefer2018_desc-1000Parcels7Networks_dseg.tsv"
+# parcels per hemisphere and network, copied from the count table of shared/docs/algonauts2025.md
+DOC_COUNTS = {"LH": dict(zip(NETWORKS, (81, 91, 61, 55, 29, 57, 126))),
+              "RH": dict(zip(NETWORKS, (81, 103, 61, 66, 31, 72, 86)))}
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+needs_atlas = pytest.mark.skipif(not (SHARED_ATLAS / "schaefer_2018").is_dir(),
+                                 reason=f"the shared atlas folder {SHARED_ATLAS}/schaefer_2018 is absent")
+
+
+@pytest.fixture
+def atlas_env(monkeypatch):
+    "Point XSUB_ATLAS_DIR at the shared atlas."
+    monkeypatch.setenv(ATLAS_ENV, str(SHARED_ATLAS))
+    return SHARED_ATLAS
+
+
+@pytest.fixture(scope="module")
+def atlas():
+    if not (SHARED_ATLAS / "schaefer_2018").is_dir():
+        pytest.skip(f"the shared atlas folder {SHARED_ATLAS}/schaefer_2018 is absent")
+    return load_atlas(SHARED_ATLAS)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    "Any attempt to open a socket (a download) raises."
+    def refuse(*args, **kwargs):
+        raise RuntimeError("network access attempted during an offline test")
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+
+
+@pytest.fixture(autouse=True)
+def close_figures():
+    yield
+    plt.close("all")
+
+
+def _is_png(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size > 1000 and path.read_bytes()[:8] == PNG_MAGIC
+
+
+@needs_atlas
+def test_round_trip(atlas):
+    values = np.random.default_rng(1).normal(0.2, 0.3, N_PARCELS).astype(np.float32)
+    img = parcel_values_to_img(values, atlas)
+    assert img.shape == atlas.labels.shape
+    assert np.isnan(img.get_fdata()[atlas.labels == 0]).all()
+    assert np.isfinite(img.get_fdata()[atlas.labels > 0]).all()
+    np.testing.assert_allclose(parcel_means(img, atlas), values, rtol=0, atol=1e-6)
+    masked = np.ravel(NiftiLabelsMasker(labels_img=atlas.img).fit_transform(img))  # nilearn's own parcel means
+    np.testing.assert_allclose(masked, values, rtol=0, atol=1e-6)
+
+
+@needs_atlas
+def test_network_counts_match_docs(atlas):
+    counts = pd.crosstab(atlas.table.hemisphere, atlas.table.network)
+    assert {h: {n: int(counts.loc[h, n]) for n in NETWORKS} for h in ("LH", "RH")} == DOC_COUNTS
+    assert atlas.table.parcel.tolist() == list(range(1, N_PARCELS + 1))
+    assert (atlas.table.hemisphere[:500] == "LH").all() and (atlas.table.hemisphere[500:] == "RH").all()
+
+
+@needs_atlas
+def test_network_per_parcel_matches_data_layer(atlas):
+    "The data layer's parcel_networks() (no atlas needed) must name the same network as the atlas for every parcel."
+    ours, theirs = atlas.table.network.to_numpy(), parcel_networks()
+    differ = np.flatnonzero(ours != theirs)
+    assert differ.size == 0, (
+        f"xsub.data.parcel_networks() disagrees with the atlas labels at parcels {(differ + 1).tolist()} (1-based): "
+        f"atlas {ours[differ].tolist()} vs parcel_networks {theirs[differ].tolist()}; the Schaefer order is not "
+        f"contiguous by network (RH parcels 999-1000 are Cont after the Default block)")
+
+
+@pytest.mark.skipif(not TEMPLATEFLOW_TSV.is_file(), reason=f"{TEMPLATEFLOW_TSV} is absent")
+@needs_atlas
+def test_table_matches_templateflow_table(atlas):
+    "The Algonauts parcellation's TemplateFlow table has the same hemisphere and network for every index."
+    tf = parcel_table(pd.read_csv(TEMPLATEFLOW_TSV, sep="\t").sort_values("index").name)
+    pd.testing.assert_frame_equal(tf[["parcel", "hemisphere", "network"]], atlas.table[["parcel", "hemisphere", "network"]])
+
+
+@needs_atlas
+def test_labels_as_bytes_or_str(atlas):
+    names = atlas.table.name.tolist()
+    pd.testing.assert_frame_equal(parcel_table([b"Background"] + [n.encode() for n in names]), atlas.table)
+    pd.testing.assert_frame_equal(parcel_table(names), atlas.table)
+    with pytest.raises(ValueError, match="7Networks_LH_Vis_1"):
+        parcel_table(["Background"] + [n.replace("_LH_", "_XX_") for n in names])
+
+
+@needs_atlas
+def test_load_atlas_offline(atlas_env, no_network):
+    atlas = load_atlas()
+    assert len(atlas.table) == N_PARCELS and atlas.labels.max() == N_PARCELS
+    assert load_atlas(resolution_mm=1).labels.shape == (182, 218, 182)
+
+
+def test_empty_atlas_dir_clear_error(tmp_path, monkeypatch, no_network):
+    monkeypatch.setenv(ATLAS_ENV, str(tmp_path))
+    with pytest.raises(FileNotFoundError) as err:
+        load_atlas()
+    message = str(err.value)
+    for part in (str(tmp_path / "schaefer_2018"), *schaefer_file_names(2), ATLAS_ENV, "download=True"):
+        assert part in message, f"{part!r} missing from the error: {message}"
+    with pytest.raises(FileNotFoundError, match="1mm"):
+        load_atlas(tmp_path, resolution_mm=1)
+
+
+@needs_atlas
+def test_algonauts_parcellation(tmp_path, atlas_env):
+    path = tmp_path / "sub-01_space-MNI152NLin2009cAsym_atlas-Schaefer18_parcel-1000Par7Net_desc-dseg_parcellation.nii.gz"
+    shutil.copy(SHARED_ATLAS / "schaefer_2018" / schaefer_file_names(1)[1], path)
+    atlas = load_atlas(parcellation=path)
+    assert atlas.labels.shape == (182, 218, 182) and atlas.labels.max() == N_PARCELS
+    with pytest.raises(FileNotFoundError, match="parcellation file"):
+        load_atlas(parcellation=tmp_path / "missing.nii.gz")
+
+
+@needs_atlas
+def test_bad_values_shape(atlas):
+    with pytest.raises(ValueError, match="one per parcel"):
+        parcel_values_to_img(np.zeros((4, N_PARCELS)), atlas)
+    with pytest.raises(ValueError, match=r"\(S, P\)"):
+        plot_subject_maps(np.zeros(N_PARCELS), atlas)
+
+
+def _values(seed: int = 0) -> np.ndarray:
+    "A network-structured demo vector (P,): network mean plus noise."
+    rng = np.random.default_rng(seed)
+    means = dict(zip(NETWORKS, (0.5, 0.4, 0.35, 0.25, 0.1, 0.15, 0.3)))
+    return np.array([means[n] for n in parcel_networks()]) + rng.normal(0, 0.05, N_PARCELS)
+
+
+BRAIN_FIGURES = {
+    "volume_ortho": lambda atlas, out: plot_volume_map(_values(), atlas, title="test", out=out, dpi=50),
+    "volume_axial": lambda atlas, out: plot_volume_map(_values(), atlas, "axial", title="test", out=out, dpi=50),
+    "glass": lambda atlas, out: plot_glass_map(_values(), atlas, title="test", out=out, dpi=50),
+    "surface": lambda atlas, out: plot_surface_map(_values(), atlas, title="test", out=out, dpi=50),
+    "subjects": lambda atlas, out: plot_subject_maps(np.stack([_values(0), _values(1)]), atlas, subjects=(1, 2),
+                                                     out=out, dpi=50),
+    "difference": lambda atlas, out: plot_difference_map(_values(0), _values(1), atlas=atlas, out=out, dpi=50),
+}
+
+
+@needs_atlas
+@pytest.mark.parametrize("name", BRAIN_FIGURES)
+def test_brain_figure_offline_png(name, atlas, no_network, tmp_path):
+    out = tmp_path / "new" / "folder" / f"{name}.png"
+    BRAIN_FIGURES[name](atlas, out)
+    assert _is_png(out)
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temp file left
+
+
+def test_figures_without_atlas(tmp_path, monkeypatch, no_network):
+    "Network scores, kernels and time courses need no atlas: they work with an empty atlas folder and no network."
+    monkeypatch.setenv(ATLAS_ENV, str(tmp_path / "empty"))
+    rng = np.random.default_rng(0)
+    results = {"model": _values(0), "baseline": 0.5 * _values(1), "ceiling": rng.uniform(0.5, 0.7, (4, N_PARCELS))}
+    for kind in ("box", "bar"):
+        fig = plot_network_scores(results, kind=kind, title="test", out=tmp_path / f"net_{kind}.png", dpi=50)
+        assert _is_png(tmp_path / f"net_{kind}.png")
+        assert [t.get_text() for t in fig.axes[0].get_xticklabels()] == list(NETWORKS)
+    long = network_scores(results)
+    assert len(long) == 3 * N_PARCELS and set(long.method) == set(results)
+    plot_network_scores(long, out=tmp_path / "net_long.png", dpi=50)
+    assert _is_png(tmp_path / "net_long.png")
+
+    kernels = rng.normal(0, 1, (len(SUBJECTS), N_PARCELS, 7))
+    fig = plot_temporal_kernels(kernels, out=tmp_path / "kernels.png", dpi=50)
+    assert _is_png(tmp_path / "kernels.png")
+    vis = parcel_networks() == "Vis"
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), kernels[0, vis].mean(0)[::-1])  # causal: taps reversed
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), np.arange(7) * 1.49)
+    fig = plot_temporal_kernels(kernels, causal=False)
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_xdata(), np.arange(-3, 4) * 1.49)
+
+    actual = rng.normal(size=(200, N_PARCELS))
+    predicted = actual * np.linspace(0, 1, N_PARCELS) + rng.normal(size=(200, N_PARCELS))
+    fig = plot_timecourses(actual, predicted, title="test", out=tmp_path / "tc.png", dpi=50)
+    assert _is_png(tmp_path / "tc.png")
+    assert "best parcel" in fig.axes[0].get_title(loc="left") and "median parcel" in fig.axes[1].get_title(loc="left")
+    assert fig.axes[-1].lines[0].get_xdata()[-1] == pytest.approx(199 * 1.49)
+
+
+def test_save_figure_atomic(tmp_path):
+    fig, ax = plt.subplots()
+    out = tmp_path / "a" / "b" / "fig.png"
+    assert save_figure(fig, out, dpi=30) == out and _is_png(out)
+
+    class Broken:
+        def get_facecolor(self):
+            return "white"
+
+        def savefig(self, path, **kwargs):
+            Path(path).write_bytes(b"half a png")
+            raise OSError("disk full")
+
+    with pytest.raises(OSError, match="disk full"):
+        save_figure(Broken(), tmp_path / "broken.png")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a"]  # neither the PNG nor its temp file
+
+
+def test_saved_png_is_readable_by_others(tmp_path):
+    fig, ax = plt.subplots()
+    out = save_figure(fig, tmp_path / "fig.png", dpi=30)
+    assert out.stat().st_mode & 0o044 == 0o044  # not the private 0600 of a temp file
