@@ -1,0 +1,176 @@
+"Tests of xsub.baselines: ceiling formulas on constructed data, ridge vs leave-one-out, leakage, SRM, the command."
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+
+from xsub.baselines import (LeaveOneOutMean, RidgeFIR, SharedResponse, cc_max, compare, delayed, grouped_cv_alphas,
+                            noise_ceilings, read_model_scores, repeat_pairs, ridge_weights, signal_power,
+                            spearman_brown, split_half_r)
+from xsub.data import load_runs
+from xsub.evaluate import score_methods, write_results
+from xsub.synthetic import make_synthetic, oracle_r
+from xsub.train import TrainConfig, load_data
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    "The tiny synthetic set, its training runs and validation sets."
+    root = make_synthetic("tiny", out=tmp_path_factory.mktemp("tiny"), seed=0, progress=False)
+    train_runs, val_sets = load_data(TrainConfig(data_root=str(root), progress=False))
+    return root, train_runs, val_sets
+
+
+def orthogonal_repeats(n_repeats: int, signal_var: float, noise_var: float, n_trs: int = 300) -> np.ndarray:
+    "Repeats (N, T, 1) = signal + noise, every series of zero mean and exactly orthogonal to the others."
+    basis = np.column_stack([np.ones(n_trs), np.random.default_rng(0).normal(size=(n_trs, n_repeats + 1))])
+    q = np.linalg.qr(basis)[0][:, 1:] * np.sqrt(n_trs)  # (T, N + 1) unit variance, mean 0, orthogonal
+    signal, noise = q[:, 0] * np.sqrt(signal_var), q[:, 1:] * np.sqrt(noise_var)
+    return (signal[:, None] + noise).T[:, :, None]  # (N, T, 1)
+
+
+def test_spearman_brown_known_values():
+    np.testing.assert_allclose(spearman_brown([0.0, 0.5, 1.0, -0.2]), [0.0, 2 / 3, 1.0, -0.4 / 0.8])
+    np.testing.assert_allclose(spearman_brown(1 / 3, factor=3), 0.6)
+
+
+@pytest.mark.parametrize("n_repeats", [2, 3, 5])
+def test_signal_power_and_cc_max_known_answer(n_repeats):
+    repeats = orthogonal_repeats(n_repeats, signal_var=1.0, noise_var=3.0)
+    power = signal_power(repeats, axis=0)  # time is axis 0 of each repeat (T, 1)
+    np.testing.assert_allclose([power["SP"][0], power["TP"][0], power["NP"][0]], [1.0, 4.0, 3.0], atol=1e-9)
+    np.testing.assert_allclose(cc_max(repeats, axis=0), [0.5], atol=1e-9)  # single run: sqrt(SP / TP)
+    np.testing.assert_allclose(cc_max(repeats, n_average=n_repeats, axis=0),  # Schoppe's CC_max for the mean
+                               [1 / np.sqrt(1 + 3.0 / n_repeats)], atol=1e-9)
+    mean = repeats.mean(0)[:, 0]  # the mean response; with orthogonal noise its r with the signal is CC_max
+    signal = orthogonal_repeats(n_repeats, 1.0, 0.0)[0, :, 0]
+    np.testing.assert_allclose(np.corrcoef(mean, signal)[0, 1], cc_max(repeats, n_repeats, axis=0)[0], atol=1e-9)
+
+
+def test_two_repeats_signal_power_is_covariance_and_split_half_is_sp_over_tp():
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=(2, 3, 200, 5)) + rng.normal(size=(1, 3, 200, 5))  # (N, S, T, P)
+    power = signal_power(y)  # time axis -2
+    cov = ((y[0] - y[0].mean(1, keepdims=True)) * (y[1] - y[1].mean(1, keepdims=True))).mean(1)  # (S, P)
+    np.testing.assert_allclose(power["SP"], cov, atol=1e-12)
+    np.testing.assert_allclose(power["TP"], y.var(axis=2).mean(0), atol=1e-12)
+    r = split_half_r(y[0], y[1])  # (S, P)
+    np.testing.assert_allclose(r, power["SP"] / np.sqrt(y[0].var(1) * y[1].var(1)), atol=1e-12)
+
+
+def test_cc_max_without_signal_is_zero_and_needs_two_repeats():
+    repeats = orthogonal_repeats(2, signal_var=0.0, noise_var=1.0)  # SP = 0 exactly (or a hair below)
+    assert cc_max(repeats, axis=0)[0] == pytest.approx(0.0, abs=1e-6)
+    with pytest.raises(ValueError, match="at least 2 repeats"):
+        signal_power(repeats[:1], axis=0)
+
+
+def test_ridge_weights_match_sklearn_per_target():
+    rng = np.random.default_rng(2)
+    x, y = rng.normal(size=(150, 6)), rng.normal(size=(150, 4))
+    alphas = np.array([0.1, 1.0, 10.0, 100.0])
+    w = ridge_weights((x.T @ x)[None], (x.T @ y).T, alphas)  # shared design, one alpha per target
+    for p, alpha in enumerate(alphas):
+        np.testing.assert_allclose(w[p], Ridge(alpha=alpha, fit_intercept=False).fit(x, y[:, p]).coef_, atol=1e-8)
+
+
+def test_grouped_cv_gives_noise_targets_the_largest_alpha():
+    rng = np.random.default_rng(3)
+    stats = []
+    for _ in range(5):
+        x = rng.normal(size=(80, 4))
+        y = np.stack([x @ np.ones(4) + 0.5 * rng.normal(size=80), rng.normal(size=80)], 1)  # driven, noise
+        stats.append(((x.T @ x)[None], (x.T @ y).T, (y * y).sum(0)))
+    grid = np.logspace(-3, 3, 7)
+    best, errors = grouped_cv_alphas(stats, grid)
+    assert best[1] == len(grid) - 1 and best[0] < 3
+    assert errors.shape == (7, 2)
+
+
+def test_delayed_shifts_and_zero_fills():
+    x = np.arange(1, 5.0)[:, None]  # (T=4, F=1)
+    np.testing.assert_array_equal(delayed(x, [1, -2, 9])[:, :, 0], [[0, 3, 0], [1, 4, 0], [2, 0, 0], [3, 0, 0]])
+
+
+@pytest.mark.parametrize("features", ["pca", "parcel"])
+def test_ridge_beats_leave_one_out_mean_on_tiny(tiny, features):
+    "Fitted on Friends s1-5 only; better than the leave-one-out mean on Friends s6 for every subject."
+    _, train_runs, val_sets = tiny
+    runs = val_sets["friends-s6"]
+    ridge = RidgeFIR(features=features, n_components=32).fit(train_runs)
+    scores = score_methods({"ridge": ridge.predict(runs), "loo": LeaveOneOutMean().predict(runs)}, runs)
+    assert (scores["ridge"].mean(1) > scores["loo"].mean(1) + 0.01).all(), {k: v.mean(1) for k, v in scores.items()}
+
+
+def test_ridge_prediction_never_reads_the_target(tiny):
+    "Changing a subject's own validation data leaves its prediction unchanged (no leak), but changes the others'."
+    _, train_runs, val_sets = tiny
+    ridge = RidgeFIR(features="parcel").fit(train_runs)
+    name, run = next(iter(val_sets["friends-s6"].items()))
+    changed = run.copy()
+    changed[0] = np.random.default_rng(4).normal(size=changed[0].shape)
+    before, after = ridge.predict({name: run})[name], ridge.predict({name: changed})[name]  # (S, T, P)
+    np.testing.assert_allclose(after[0], before[0], atol=1e-5)
+    assert not np.allclose(after[1], before[1])
+
+
+def test_ridge_errors():
+    with pytest.raises(ValueError, match="'pca' or 'parcel'"):
+        RidgeFIR(features="voxels")
+    with pytest.raises(RuntimeError, match="before fit"):
+        RidgeFIR().predict({})
+    with pytest.raises(ValueError, match="at least 2 training runs"):
+        RidgeFIR(features="parcel").fit({"a": np.zeros((4, 30, 1000), np.float32)})
+
+
+def test_spearman_brown_moves_split_half_toward_truth(tiny):
+    root, _, _ = tiny
+    movie = load_runs(root, "movie10", movies=["figures", "life"], progress=False)
+    first, second, clips = repeat_pairs(movie)
+    truth = oracle_r(root, [f"{c}_run-1" for c in clips])  # (S, P)
+    est = noise_ceilings(first, second)
+    err = {name: np.abs(v - truth).mean() for name, v in est.items()}
+    assert err["spearman_brown"] < err["split_half"], err
+    assert (est["split_half"] - truth).mean() < 0  # the raw split-half is a lower bound on average
+    assert err["cc_max"] < err["spearman_brown"], err
+
+
+def test_repeat_pairs_needs_repeats(tiny):
+    _, _, val_sets = tiny
+    with pytest.raises(ValueError, match="run-1 and run-2"):
+        repeat_pairs(val_sets["friends-s6"])
+
+
+def test_srm_baseline(tiny):
+    pytest.importorskip("brainiak.funcalign.srm", reason="BrainIAK is not installed (pip install mpich brainiak): "
+                                                         "the SRM baseline is not tested")
+    _, train_runs, val_sets = tiny
+    runs = val_sets["friends-s6"]
+    srm = SharedResponse(features=16, n_iter=5).fit(train_runs)
+    preds = srm.predict(runs)
+    scores = score_methods({"srm": preds, "loo": LeaveOneOutMean().predict(runs)}, runs)
+    assert next(iter(preds.values())).shape == next(iter(runs.values())).shape
+    assert scores["srm"].mean() > scores["loo"].mean()
+
+
+def test_compare_reads_a_model_run_and_writes_tables(tiny, tmp_path):
+    "The command's path without training: the model's scores read from an xsub_train-style parcels.csv."
+    root, train_runs, val_sets = tiny
+    fake = {name: {"model": score_methods({"m": LeaveOneOutMean().predict(runs)}, runs)["m"]}
+            for name, runs in val_sets.items()}
+    write_results(tmp_path / "run", fake, train_runs.subjects)
+    read = read_model_scores(tmp_path / "run", train_runs.subjects)
+    for name in val_sets:
+        np.testing.assert_allclose(read[name], fake[name]["model"], atol=1e-4)
+    done = compare(tmp_path / "out", TrainConfig(data_root=str(root), progress=False), run_dir=tmp_path / "run",
+                   baselines={"loo_mean": LeaveOneOutMean()})
+    table = pd.read_csv(tmp_path / "out" / "comparison.csv", index_col=0)
+    assert list(table.index) == ["model", "loo_mean", "oracle"]
+    np.testing.assert_allclose(table.loc["model", list(val_sets)], table.loc["loo_mean", list(val_sets)], atol=1e-4)
+    saved = json.loads((tmp_path / "out" / "comparison.json").read_text())
+    assert set(saved["ceiling_errors"]) == {"split_half", "spearman_brown", "cc_max"}
+    assert done["ceiling_errors"].loc["split_half", "all"] < 0
+    with pytest.raises(FileNotFoundError, match="parcels.csv"):
+        read_model_scores(tmp_path / "nothing")
