@@ -1,0 +1,128 @@
+"""Training speed of xsub's CrossSubjectEncoder vs a faithful per-subject-loop port of the seed's model.
+
+Trains the seed configuration (embed 256, kernel 11, batch 16, clips of 64 TRs, P 1000, S 4) with both models in the
+same run, from the same weights on the same batches, in fp32 and with bf16 autocast, and prints samples/s, the
+ratio, and the final losses (which must agree: same model, same data, same number of steps). Then prints xsub's
+samples/s for S = 4, 8, 16, 64 subjects and the cost per subject.
+
+    python benchmarks/bench_models.py                 # all threads torch sees
+    python benchmarks/bench_models.py --threads 2 --repeats 5
+    python benchmarks/bench_models.py --threads 1 --clock cpu   # CPU seconds: stable on a shared machine
+    python benchmarks/bench_models.py --quick         # smaller, for a smoke test
+"""
+import argparse
+import statistics
+import time
+
+import torch
+import torch.nn.functional as F
+
+CLOCK = time.perf_counter  # --clock cpu: time.process_time (CPU seconds of this process; robust on a shared machine)
+
+from xsub.models import CrossSubjectEncoder, SeedModel, copy_seed_weights
+
+
+def make_batches(n_batches: int, batch_size: int, n_subjects: int, length: int, n_parcels: int, seed: int = 0):
+    "Clips with a shared signal plus subject noise, so cross-subject prediction has something to learn."
+    g = torch.Generator().manual_seed(seed)
+    shared = torch.randn(n_batches, batch_size, 1, length, n_parcels, generator=g)  # (B, N, 1, L, P)
+    noise = torch.randn(n_batches, batch_size, n_subjects, length, n_parcels, generator=g)  # (B, N, S, L, P)
+    return list(shared + noise)  # B x (N, S, L, P)
+
+
+def train_steps(model, batches, n_steps: int, bf16: bool, lr: float = 3e-4) -> tuple[list[float], list[float]]:
+    "Run AdamW steps cycling over `batches`; returns (seconds per step, losses)."
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-3)
+    times, losses = [], []
+    for i in range(n_steps):
+        x = batches[i % len(batches)]
+        t0 = CLOCK()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            pred = model(x)  # (N, S, L, P)
+        loss = F.mse_loss(pred.float(), x)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        times.append(CLOCK() - t0)
+        losses.append(loss.item())
+    return times, losses
+
+
+def median_step(model, batches, bf16: bool, warmup: int, steps: int, repeats: int) -> float:
+    "Median seconds per training step over `repeats` blocks of `steps` steps, after `warmup` steps."
+    train_steps(model, batches, warmup, bf16)
+    blocks = [statistics.median(train_steps(model, batches, steps, bf16)[0]) for _ in range(repeats)]
+    return statistics.median(blocks)
+
+
+def compare_with_seed(args) -> None:
+    S, P, D, k, N, L = 4, 1000, args.embed_dim, args.kernel_size, args.batch_size, args.length
+    print(f"\n== seed configuration: S {S}, P {P}, embed {D}, kernel {k}, batch {N}, L {L}; "
+          f"{torch.get_num_threads()} threads ==")
+    batches = make_batches(4, N, S, L, P)
+    for bf16 in (False, True):
+        torch.manual_seed(3315)
+        seed = SeedModel(S, P, D, k)
+        fast = copy_seed_weights(seed, CrossSubjectEncoder(S, P, D, k, skip=False))
+        # accuracy: same weights, same batches, same steps -> same losses
+        _, seed_losses = train_steps(seed, batches, args.check_steps, bf16)
+        _, fast_losses = train_steps(fast, batches, args.check_steps, bf16)
+        # speed: interleave the two models so background load hits both alike
+        t_seed, t_fast = [], []
+        for _ in range(args.repeats):
+            t_seed.append(median_step(seed, batches, bf16, 1, args.steps, 1))
+            t_fast.append(median_step(fast, batches, bf16, 1, args.steps, 1))
+        ts, tf = statistics.median(t_seed), statistics.median(t_fast)
+        tag = "bf16 autocast" if bf16 else "fp32"
+        if not bf16:
+            seed_fp32 = ts
+        print(f"{tag:>13}: seed {N / ts:7.1f} samples/s | xsub {N / tf:7.1f} samples/s | xsub/seed {ts / tf:.2f}x"
+              + (f" | xsub bf16 / seed fp32 {seed_fp32 / tf:.2f}x" if bf16 else ""))
+        print(f"{'':>13}  loss after {args.check_steps} steps: seed {seed_losses[-1]:.5f}, xsub {fast_losses[-1]:.5f} "
+              f"(first {seed_losses[0]:.5f}); |diff| {abs(seed_losses[-1] - fast_losses[-1]):.2e}")
+
+
+def scaling(args) -> None:
+    P, D, k, N, L = 1000, args.embed_dim, args.kernel_size, args.batch_size, args.length
+    print(f"\n== xsub cost vs number of subjects (P {P}, embed {D}, kernel {k}, batch {N}, L {L}, fp32) ==")
+    base = None
+    for S in args.subjects:
+        torch.manual_seed(0)
+        model = CrossSubjectEncoder(S, P, D, k)
+        batches = make_batches(2, N, S, L, P)
+        t = median_step(model, batches, False, 1, max(1, args.steps // max(1, S // 8)), args.repeats)
+        per_subject = t / S
+        base = base or per_subject
+        print(f"S {S:3d}: {N / t:8.1f} samples/s | {t * 1e3:8.1f} ms/step | {per_subject * 1e3:6.1f} ms per subject "
+              f"({per_subject / base:.2f}x the S={args.subjects[0]} cost per subject)")
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--threads", type=int, default=None, help="torch.set_num_threads (default: torch's default)")
+    p.add_argument("--embed-dim", type=int, default=256)
+    p.add_argument("--kernel-size", type=int, default=11)
+    p.add_argument("--batch-size", type=int, default=16)
+    p.add_argument("--length", type=int, default=64)
+    p.add_argument("--steps", type=int, default=5, help="timed steps per block")
+    p.add_argument("--repeats", type=int, default=5, help="blocks; the median is reported")
+    p.add_argument("--check-steps", type=int, default=20, help="training steps of the accuracy check")
+    p.add_argument("--subjects", type=int, nargs="+", default=[4, 8, 16, 64])
+    p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                   help="wall: elapsed time; cpu: process CPU time (use with --threads 1 on a busy machine)")
+    p.add_argument("--quick", action="store_true", help="few steps and subjects (smoke test)")
+    args = p.parse_args(argv)
+    global CLOCK
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if args.clock == "cpu":
+        CLOCK = time.process_time
+    if args.quick:
+        args.steps, args.repeats, args.check_steps, args.subjects = 2, 1, 3, [4, 8]
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.clock} clock")
+    compare_with_seed(args)
+    scaling(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,173 @@
+"Unit tests of xsub.train on the tiny synthetic preset and random arrays: errors, determinism, resume, checkpoints."
+import dataclasses
+import json
+
+import numpy as np
+import pytest
+import torch
+
+from xsub.models import CrossSubjectEncoder
+from xsub.train import (TrainConfig, config_parser, load_checkpoint, load_data, load_model, parse_config, pearson_r,
+                        predict_runs, resolve_device, save_checkpoint, score_runs, train, val_set_runs)
+
+FAST = dict(preset="tiny", embed_dim=8, kernel_size=3, samples_per_epoch=32, batch_size=8, sample_length=32,
+            val_sets=("friends-s6", "movie10-life"), device="cpu", progress=False)
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    "Training runs and validation sets of the tiny preset (Friends s1-2 only, to keep it quick)."
+    cfg = TrainConfig(**FAST, train_seasons=(1, 2))
+    train_runs, val_sets = load_data(cfg)
+    return cfg, train_runs, val_sets
+
+
+def _weights(path):
+    return load_checkpoint(path)["model"]
+
+
+def _assert_same_weights(a, b):
+    assert a.keys() == b.keys()
+    for k in a:
+        assert torch.equal(a[k], b[k]), k
+
+
+def test_nonfinite_loss_names_the_step(tmp_path):
+    runs = {"run-a": np.random.default_rng(0).normal(size=(3, 40, 10)).astype(np.float32)}
+    runs["run-a"][1, 20:, 3] = np.nan
+    cfg = TrainConfig(**{**FAST, "sample_length": 32}, epochs=1)
+    with pytest.raises(FloatingPointError, match=r"epoch 1, step \d+"):
+        train(cfg, runs, {}, out_dir=tmp_path)
+
+
+def test_deterministic_on_cpu(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    cfg = dataclasses.replace(cfg, epochs=2)
+    a = train(cfg, train_runs, val_sets, out_dir=tmp_path / "a")
+    b = train(cfg, train_runs, val_sets, out_dir=tmp_path / "b")
+    _assert_same_weights(_weights(tmp_path / "a" / "last.pt"), _weights(tmp_path / "b" / "last.pt"))
+    strip = lambda ms: [{k: v for k, v in m.items() if k not in ("time_s", "samples_per_s")} for m in ms]
+    assert strip(a.metrics) == strip(b.metrics)
+    assert a.metrics[-1]["train_loss"] is not None
+
+
+def test_resume_gives_the_uninterrupted_result(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    # constant lr: a 1-epoch run then differs from the first epoch of a 2-epoch run only by where it stops
+    full = dataclasses.replace(cfg, epochs=2, patience=0, lr_schedule="constant")
+    train(full, train_runs, val_sets, out_dir=tmp_path / "full")
+    train(dataclasses.replace(full, epochs=1), train_runs, val_sets, out_dir=tmp_path / "part")
+    resumed = train(full, train_runs, val_sets, out_dir=tmp_path / "part", resume=tmp_path / "part" / "last.pt")
+    _assert_same_weights(_weights(tmp_path / "full" / "last.pt"), _weights(tmp_path / "part" / "last.pt"))
+    full_opt = load_checkpoint(tmp_path / "full" / "last.pt")["optimizer"]["state"]
+    part_opt = load_checkpoint(tmp_path / "part" / "last.pt")["optimizer"]["state"]
+    for i in full_opt:
+        assert torch.equal(full_opt[i]["exp_avg"], part_opt[i]["exp_avg"])
+    assert [m["epoch"] for m in resumed.metrics] == [0, 1, 2]
+    lines = (tmp_path / "part" / "metrics.jsonl").read_text().splitlines()
+    assert [json.loads(line)["epoch"] for line in lines] == [0, 1, 2]
+
+
+def test_incompatible_checkpoint_is_a_clear_error(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    cfg = dataclasses.replace(cfg, epochs=1)
+    train(cfg, train_runs, val_sets, out_dir=tmp_path)
+    with pytest.raises(ValueError, match="embed_dim: checkpoint 8 vs config 16"):
+        train(dataclasses.replace(cfg, embed_dim=16), train_runs, val_sets, resume=tmp_path / "last.pt")
+    three = {n: x[:3] for n, x in train_runs.items()}  # 3 subjects instead of 4
+    with pytest.raises(ValueError, match="n_subjects"):
+        train(cfg, three, {}, resume=tmp_path / "last.pt", out_dir=tmp_path / "three")
+
+
+def test_checkpoints_load_safely_and_atomically(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    result = train(dataclasses.replace(cfg, epochs=1), train_runs, val_sets, out_dir=tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["best.pt", "config.json", "last.pt", "metrics.jsonl"]
+    state = torch.load(tmp_path / "last.pt", weights_only=True)
+    assert set(state) >= {"config", "model_args", "model", "optimizer", "epoch", "rng", "metrics"}
+    assert TrainConfig.from_dict(state["config"]) == dataclasses.replace(cfg, epochs=1)
+    model = load_model(result.best_checkpoint)
+    assert isinstance(model, CrossSubjectEncoder) and not model.training
+    x = torch.randn(1, 4, 20, model.n_parcels)
+    with torch.no_grad():
+        torch.testing.assert_close(model(x), result.model(x))
+    with pytest.raises(FileNotFoundError, match="No checkpoint"):
+        load_checkpoint(tmp_path / "nope.pt")
+    save_checkpoint(tmp_path / "other.pt", {"a": torch.ones(2)})
+    with pytest.raises(ValueError, match="not an xsub checkpoint"):
+        load_checkpoint(tmp_path / "other.pt")
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_best_model_never_below_untrained_and_early_stopping(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    stuck = dataclasses.replace(cfg, lr=0.0, epochs=5, patience=1)  # nothing improves: stop after 1 epoch
+    result = train(stuck, train_runs, val_sets, out_dir=tmp_path)
+    assert [m["epoch"] for m in result.metrics] == [0, 1]
+    assert result.best_epoch == 0
+    assert result.best_r == result.metrics[0]["val"]["friends-s6"]["r"]
+
+
+def test_early_stop_set_must_be_validated(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    with pytest.raises(ValueError, match="early_stop"):
+        train(dataclasses.replace(cfg, early_stop="movie10-figures"), train_runs, val_sets, out_dir=tmp_path)
+
+
+def test_val_set_names(tiny):
+    cfg, train_runs, val_sets = tiny
+    root = load_data.__globals__["data_root"](cfg)
+    assert all(n.startswith("s06") for n in val_sets["friends-s6"])
+    assert list(val_set_runs(root, "movie10-life")) == ["life01_run-1"]
+    for bad in ("friends", "friends-6", "movie10-", "imagenet-val"):
+        with pytest.raises(ValueError, match="not understood"):
+            val_set_runs(root, bad)
+
+
+def test_pearson_r_numpy_and_torch():
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(50, 3, 4)), rng.normal(size=(50, 3, 4))
+    r = pearson_r(a, b, 0)
+    assert r.shape == (3, 4)
+    np.testing.assert_allclose(r[1, 2], np.corrcoef(a[:, 1, 2], b[:, 1, 2])[0, 1])
+    rt = pearson_r(torch.tensor(a), torch.tensor(b), dim=0)
+    np.testing.assert_allclose(rt.numpy(), r)
+    assert np.isnan(pearson_r(np.ones(5), np.arange(5.0)))
+
+
+def test_predict_runs_whole_runs_and_chunks():
+    torch.manual_seed(0)
+    model = CrossSubjectEncoder(3, 6, 4, kernel_size=3, causal=True, skip=False)
+    runs = {"a": np.random.default_rng(0).normal(size=(3, 25, 6)).astype(np.float32),
+            "b": np.random.default_rng(1).normal(size=(3, 17, 6)).astype(np.float32)}
+    pred = predict_runs(model, runs)
+    assert {k: v.shape for k, v in pred.items()} == {"a": (3, 25, 6), "b": (3, 17, 6)}
+    with torch.no_grad():
+        np.testing.assert_allclose(pred["a"], model(torch.tensor(runs["a"])[None])[0].numpy())
+    chunked = predict_runs(model, runs, chunk=10)
+    np.testing.assert_allclose(chunked["a"][:, :10], pred["a"][:, :10], rtol=1e-5, atol=1e-6)
+    assert score_runs(pred, runs).shape == (3, 6)
+
+
+def test_config_flags_round_trip():
+    cfg = parse_config(["--embed-dim", "32", "--no-skip", "--val-sets", "friends-s6", "--lr", "0.01",
+                        "--data-root", "/data/algonauts_2025.competitors", "--bf16"])
+    assert (cfg.embed_dim, cfg.skip, cfg.val_sets, cfg.lr, cfg.bf16) == (32, False, ("friends-s6",), 0.01, True)
+    assert cfg.data_root == "/data/algonauts_2025.competitors"
+    assert parse_config([]) == TrainConfig()
+    assert TrainConfig.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg
+    flags = {a.option_strings[0] for a in config_parser()._actions if a.option_strings}
+    assert {"--embed-dim", "--kernel-size", "--samples-per-epoch", "--early-stop", "--num-workers"} <= flags
+    with pytest.raises(SystemExit):
+        parse_config(["--embed-dim", "many"])
+
+
+def test_bf16_training_runs(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    result = train(dataclasses.replace(cfg, epochs=1, bf16=True), train_runs, {}, out_dir=tmp_path)
+    assert np.isfinite(result.metrics[-1]["train_loss"])
+
+
+def test_device_resolution():
+    assert resolve_device("cpu") == torch.device("cpu")
+    assert resolve_device("auto").type in ("cuda", "mps", "cpu")
