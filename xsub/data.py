@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
            'NONFINITE_OPTIONS', 'parcel_networks', 'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name',
            'select_keys', 'Alignment', 'plan_alignment', 'fix_nonfinite', 'zscore_stats', 'Runs', 'align_runs', 'H5Run',
-           'load_runs', 'ClipDataset']
+           'load_runs', 'ClipDataset', 'pearson_r']
 
 # %% ../nbs/00_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -538,3 +538,17 @@ class ClipDataset(Dataset):
         mode = f"shuffle, num_samples={self.num_samples}, seed={self.seed}" if self.shuffle else "ordered"
         return (f"ClipDataset({len(self.names)} runs, {self.n_subjects} subjects, {self.n_parcels} parcels, "
                 f"sample_length={self.sample_length}, {mode}: {len(self)} clips)")
+
+# %% ../nbs/00_data.ipynb #9303bcc7
+def pearson_r(pred, target, dim: int = 0):
+    "Pearson r between `pred` and `target` along `dim` (e.g. time), vectorised over the other axes; numpy or torch."
+    lib = torch if isinstance(pred, torch.Tensor) else np
+    kw = dict(dim=dim, keepdim=True) if lib is torch else dict(axis=dim, keepdims=True)
+    pred = pred - pred.mean(**kw)
+    target = target - target.mean(**kw)
+    num = (pred * target).sum(**kw)
+    den = lib.sqrt((pred ** 2).sum(**kw) * (target ** 2).sum(**kw))
+    if lib is torch:
+        return (num / den).squeeze(dim)
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN where a series is constant (r is undefined)
+        return (num / den).squeeze(axis=dim)

@@ -24,7 +24,7 @@ from nilearn import datasets, image, plotting, surface
 from fastcore.script import call_parse
 from scipy import ndimage
 
-from .data import NETWORK_COUNTS, NETWORKS, SUBJECTS, TR, parcel_networks
+from .data import NETWORK_COUNTS, NETWORKS, SUBJECTS, TR, parcel_networks, pearson_r
 
 # %% auto #0
 __all__ = ['ATLAS_ENV', 'N_PARCELS', 'SURFACE_VIEWS', 'NETWORK_COLORS', 'schaefer_file_names', 'atlas_search_dirs',
@@ -518,9 +518,7 @@ def plot_timecourses(actual: np.ndarray, predicted: np.ndarray, parcels: Sequenc
     actual, predicted = np.asarray(actual, dtype=np.float64), np.asarray(predicted, dtype=np.float64)
     if actual.ndim != 2 or actual.shape != predicted.shape:
         raise ValueError(f"actual and predicted must both be (T, P), got {actual.shape} and {predicted.shape}")
-    a, p = actual - actual.mean(0), predicted - predicted.mean(0)  # (T, P)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = (a * p).sum(0) / np.sqrt((a**2).sum(0) * (p**2).sum(0))  # (P,)
+    r = pearson_r(predicted, actual, 0)  # (P,)
     if parcels is None:
         ranked = np.argsort(np.nan_to_num(r, nan=-np.inf))[::-1]
         parcels = [int(ranked[0]), int(ranked[len(ranked) // 2])]

@@ -21,13 +21,12 @@ from scipy.signal import lfilter
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from .data import NETWORKS, SUBJECTS, TR, bold_path, parcel_networks
+from .data import NETWORKS, SUBJECTS, TR, bold_path, parcel_networks, pearson_r
 
 # %% auto #0
 __all__ = ['PRESETS', 'GENERATOR_VERSION', 'HRF_TRS', 'default_cache_dir', 'SyntheticConfig', 'synthetic_runs', 'stimulus_name',
            'named_rng', 'drive_kernel', 'smooth_drive', 'shifted_hrf', 'shared_parameters', 'subject_parameters',
-           'stimulus_part', 'subject_noise', 'subject_runs', 'make_synthetic', 'pearson_r', 'load_truth', 'oracle_r',
-           'xsub_synth']
+           'stimulus_part', 'subject_noise', 'subject_runs', 'make_synthetic', 'load_truth', 'oracle_r', 'xsub_synth']
 
 # %% ../nbs/01_synthetic.ipynb #5e466906
 def default_cache_dir() -> Path:
@@ -292,12 +291,6 @@ def make_synthetic(preset: str = "small", out: str | Path | None = None, seed: i
     _atomic_json(marker, stamp)
     return root
 
-# %% ../nbs/01_synthetic.ipynb #e3274382
-def pearson_r(x: np.ndarray, y: np.ndarray, axis: int = 0) -> np.ndarray:
-    "Pearson r between `x` and `y` along `axis` (e.g. time), for every other index."
-    x, y = x - x.mean(axis, keepdims=True), y - y.mean(axis, keepdims=True)
-    return (x * y).sum(axis) / np.sqrt((x**2).sum(axis) * (y**2).sum(axis))
-
 # %% ../nbs/01_synthetic.ipynb #d4e9853e
 def _synthetic_info(root: str | Path) -> tuple[Path, dict]:
     "The `truth/` folder of a synthetic data set and its `params.json`; `root` is the competitors or `fmri/` folder."
@@ -366,7 +359,7 @@ def oracle_r(root: str | Path, names, subjects=SUBJECTS) -> np.ndarray:
                     data[name].append(f[info["subjects"][str(s)]["runs"][name][0]][: truth[name].shape[1]])
     data_all = np.concatenate([np.stack(data[n]) for n in names], axis=1)  # (S, T, P)
     truth_all = np.concatenate([truth[n] for n in names], axis=1)  # (S, T, P)
-    return pearson_r(data_all, truth_all, axis=1)  # (S, P)
+    return pearson_r(data_all, truth_all, 1)  # (S, P)
 
 # %% ../nbs/01_synthetic.ipynb #9c10c13d
 @call_parse

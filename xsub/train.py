@@ -23,13 +23,13 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .data import SUBJECTS, ClipDataset, load_runs
+from .data import SUBJECTS, ClipDataset, load_runs, pearson_r
 from .models import CrossSubjectEncoder, leave_one_out_mean
 from .synthetic import make_synthetic
 
 # %% auto #0
 __all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'val_set_runs', 'data_root', 'load_data',
-           'pearson_r', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'build_model', 'load_model',
+           'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'build_model', 'load_model',
            'TrainResult', 'learning_rate', 'validate', 'train']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
@@ -156,20 +156,6 @@ def load_data(config: TrainConfig) -> tuple[dict, dict[str, dict]]:
                            progress=config.progress)
     val_sets = {name: val_set_runs(root, name, config.zscore) for name in config.val_sets}
     return train_runs, val_sets
-
-# %% ../nbs/03_train.ipynb #ffeed44e
-def pearson_r(pred, target, dim: int = 0):
-    "Pearson r between `pred` and `target` along `dim` (e.g. time), vectorised over the other axes; numpy or torch."
-    lib = torch if isinstance(pred, torch.Tensor) else np
-    kw = dict(dim=dim, keepdim=True) if lib is torch else dict(axis=dim, keepdims=True)
-    pred = pred - pred.mean(**kw)
-    target = target - target.mean(**kw)
-    num = (pred * target).sum(**kw)
-    den = lib.sqrt((pred ** 2).sum(**kw) * (target ** 2).sum(**kw))
-    if lib is torch:
-        return (num / den).squeeze(dim)
-    with np.errstate(invalid="ignore", divide="ignore"):  # NaN where a series is constant (r is undefined)
-        return (num / den).squeeze(axis=dim)
 
 # %% ../nbs/03_train.ipynb #a8436e7f
 @torch.no_grad()
