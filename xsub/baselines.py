@@ -471,5 +471,5 @@ def xsub_compare(out: str = "outputs/xsub_compare",  # folder for comparison.csv
         if done["ceiling_errors"] is not None:
             print("\nceiling estimate - single-run oracle (mean error per network; mean |error|)\n")
             print(done["ceiling_errors"].round(3).to_string())
-    print("\n" + "\n".join(f"{k:20s} {p}" for k, p in done["paths"].items()))
-    return done
+    print("\n" + "\n".join(f"{k:20s} {p}" for k, p in done["paths"].items()))  # returns None: a console
+    # script's return value is its exit code (use `compare` for the results as Python objects)

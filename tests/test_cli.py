@@ -1,0 +1,45 @@
+"The console scripts, run as a user runs them: each must exit 0 and write what it says (a returned value would be its exit code)."
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def run(name: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    exe = shutil.which(name) or str(Path(sys.executable).parent / name)
+    assert Path(exe).exists(), f"console script {name} is not installed: pip install -e . (settings.ini console_scripts)"
+    return subprocess.run([exe, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=900)
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    return {"XSUB_CACHE": str(tmp_path_factory.mktemp("cache"))}
+
+
+def test_xsub_synth(tmp_path, cache):
+    r = run("xsub_synth", "--out", str(tmp_path / "synth"), "--preset", "tiny", "--quiet", env=cache)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "synth" / "algonauts_2025.competitors" / "fmri").is_dir() and "tiny" in r.stdout
+
+
+def test_xsub_train_then_xsub_plot(tmp_path, cache):
+    out = tmp_path / "run"
+    r = run("xsub_train", "--preset", "tiny", "--epochs", "1", "--samples-per-epoch", "64", "--out-dir", str(out),
+            "--no-progress", env=cache)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "of oracle" in r.stdout and "outputs" in r.stdout
+    for name in ["metrics.json", "parcels.csv", "best.pt", "learning_curve.png", "r_by_network.png"]:
+        assert (out / name).stat().st_size > 0, name
+    (out / "r_by_network.png").unlink()
+    r = run("xsub_plot", str(out), "--offline", env=cache)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert (out / "r_by_network.png").stat().st_size > 0
+
+
+def test_xsub_compare(tmp_path, cache):
+    r = run("xsub_compare", "--out", str(tmp_path / "cmp"), "--preset", "tiny", "--no_model", "--quiet", env=cache)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "ridge" in r.stdout and (tmp_path / "cmp" / "comparison.csv").stat().st_size > 0
