@@ -22,7 +22,7 @@ from tqdm.auto import tqdm
 from .data import NETWORKS, SUBJECTS, load_runs, parcel_networks, pearson_r
 from .evaluate import leave_one_out_predictions, score_methods, summarize, truth_runs
 from .synthetic import oracle_r
-from .train import TrainConfig, _write_text, data_root, load_data
+from .train import TrainConfig, write_text_atomic, data_root, load_data
 
 # %% auto #0
 __all__ = ['LeaveOneOutMean', 'delayed', 'ridge_weights', 'grouped_cv_alphas', 'RidgeFIR', 'brainiak_available', 'SharedResponse',
@@ -436,17 +436,17 @@ def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str
     ceiling_means = ceiling_table(ceilings | ({"oracle": truth} if truth is not None else {}))
     paths = {"comparison_csv": out_dir / "comparison.csv", "comparison_json": out_dir / "comparison.json",
              "ceilings_csv": out_dir / "ceilings.csv"}
-    _write_text(paths["comparison_csv"], table.to_csv(float_format="%.4f"))
-    _write_text(paths["ceilings_csv"], ceiling_means.to_csv(float_format="%.4f"))
+    write_text_atomic(paths["comparison_csv"], table.to_csv(float_format="%.4f"))
+    write_text_atomic(paths["ceilings_csv"], ceiling_means.to_csv(float_format="%.4f"))
     if errors is not None:
         paths["ceiling_errors_csv"] = out_dir / "ceiling_errors.csv"
-        _write_text(paths["ceiling_errors_csv"], errors.to_csv(float_format="%.4f"))
+        write_text_atomic(paths["ceiling_errors_csv"], errors.to_csv(float_format="%.4f"))
     summary = {"data_root": str(root), "subjects": [int(s) for s in subjects], "clips_repeated": clips,
                "table": json.loads(table.to_json(orient="index")),
                "summary": {set_name: summarize(scores, subjects) for set_name, scores in scores_by_set.items()},
                "ceilings": json.loads(ceiling_means.to_json(orient="index")),
                "ceiling_errors": None if errors is None else json.loads(errors.to_json(orient="index"))}
-    _write_text(paths["comparison_json"], json.dumps(summary, indent=1))
+    write_text_atomic(paths["comparison_json"], json.dumps(summary, indent=1))
     return {"table": table, "scores": scores_by_set, "ceilings": ceiling_means, "ceiling_errors": errors,
             "paths": paths}
 

@@ -19,7 +19,7 @@ import torch
 
 from .data import FRIENDS_TASK, SUBJECTS, load_runs, parcel_networks, zscore_stats
 from .models import leave_one_out_mean
-from .train import TrainConfig, _write_text, config_parser, data_root, load_data, parse_config, predict_runs, score_runs, train
+from .train import TrainConfig, write_text_atomic, config_parser, data_root, load_data, parse_config, predict_runs, score_runs, train
 
 # %% auto #0
 __all__ = ['leave_one_out_predictions', 'truth_runs', 'score_methods', 'summarize', 'parcel_labels', 'parcel_frame',
@@ -135,8 +135,8 @@ def write_results(out_dir: str | os.PathLike, scores_by_set: Mapping[str, Mappin
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = {"sets": {name: summarize(scores, subjects) for name, scores in scores_by_set.items()}, **(extra or {})}
     paths = {"metrics": out_dir / "metrics.json", "parcels": out_dir / "parcels.csv"}
-    _write_text(paths["metrics"], json.dumps(metrics, indent=1))
-    _write_text(paths["parcels"], parcel_frame(scores_by_set, subjects, labels).to_csv(index=False, float_format="%.5f"))
+    write_text_atomic(paths["metrics"], json.dumps(metrics, indent=1))
+    write_text_atomic(paths["parcels"], parcel_frame(scores_by_set, subjects, labels).to_csv(index=False, float_format="%.5f"))
     return paths
 
 # %% ../nbs/04_evaluate.ipynb #57f382a6

@@ -29,8 +29,8 @@ from .synthetic import make_synthetic
 
 # %% auto #0
 __all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'val_set_runs', 'data_root', 'load_data',
-           'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'build_model', 'load_model',
-           'TrainResult', 'learning_rate', 'validate', 'train']
+           'predict_runs', 'score_runs', 'save_checkpoint', 'write_text_atomic', 'load_checkpoint', 'build_model',
+           'load_model', 'TrainResult', 'learning_rate', 'validate', 'train']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str):
@@ -210,7 +210,7 @@ def save_checkpoint(path: str | os.PathLike, state: dict) -> Path:
     return path
 
 
-def _write_text(path: Path, text: str) -> None:
+def write_text_atomic(path: Path, text: str) -> None:
     "Write a text file atomically."
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w") as f:
@@ -326,7 +326,7 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
                          f"set early_stop to one of them.")
     out_dir = Path(out_dir if out_dir is not None else config.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    _write_text(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
+    write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
     device = resolve_device(config.device)
     torch.manual_seed(config.seed)
     data = ClipDataset(train_runs, config.sample_length, config.samples_per_epoch, shuffle=True, seed=config.seed)
@@ -393,7 +393,7 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
             row["gpu_mem_gb"] = torch.cuda.max_memory_allocated(device) / 1e9
         metrics.append(row)
         print(_log_line(row, config.epochs))
-        _write_text(out_dir / "metrics.jsonl", "".join(json.dumps(m) + "\n" for m in metrics))
+        write_text_atomic(out_dir / "metrics.jsonl", "".join(json.dumps(m) + "\n" for m in metrics))
         if best is None or score(row) > score(best):
             best = row
             save_checkpoint(out_dir / "best.pt", checkpoint(epoch))
