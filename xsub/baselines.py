@@ -19,10 +19,10 @@ from sklearn.decomposition import PCA
 from sklearn.model_selection import GroupKFold
 from tqdm.auto import tqdm
 
-from .data import NETWORKS, SUBJECTS, load_runs, parcel_networks, pearson_r
+from .data import NETWORKS, SUBJECTS, load_runs, parcel_networks, pearson_r, write_text_atomic
 from .evaluate import leave_one_out_predictions, score_methods, summarize, truth_runs
 from .synthetic import oracle_r
-from .train import TrainConfig, write_text_atomic, data_root, load_data
+from .train import TrainConfig, data_root, load_data
 
 # %% auto #0
 __all__ = ['LeaveOneOutMean', 'delayed', 'ridge_weights', 'grouped_cv_alphas', 'RidgeFIR', 'brainiak_available', 'SharedResponse',

@@ -8,7 +8,8 @@ from __future__ import annotations
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,7 +23,7 @@ from tqdm.auto import tqdm
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
            'NONFINITE_OPTIONS', 'parcel_networks', 'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name',
            'select_keys', 'Alignment', 'plan_alignment', 'fix_nonfinite', 'zscore_stats', 'Runs', 'align_runs', 'H5Run',
-           'load_runs', 'ClipDataset', 'pearson_r']
+           'load_runs', 'ClipDataset', 'pearson_r', 'atomic_write', 'write_text_atomic']
 
 # %% ../nbs/00_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -552,3 +553,23 @@ def pearson_r(pred, target, dim: int = 0):
         return (num / den).squeeze(dim)
     with np.errstate(invalid="ignore", divide="ignore"):  # NaN where a series is constant (r is undefined)
         return (num / den).squeeze(axis=dim)
+
+# %% ../nbs/00_data.ipynb #1ed238f6
+@contextmanager
+def atomic_write(path: str | os.PathLike) -> Iterator[Path]:
+    "Yield a temporary path next to `path`, renamed onto `path` when the block succeeds and removed when it fails."
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    "Write a text file atomically (see `atomic_write`)."
+    with atomic_write(path) as tmp:
+        tmp.write_text(text)
+    return Path(path)

@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .data import FRIENDS_TASK, SUBJECTS, load_runs, parcel_networks, zscore_stats
+from .data import FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, write_text_atomic, zscore_stats
 from .models import leave_one_out_mean
-from .train import TrainConfig, write_text_atomic, config_parser, data_root, load_data, parse_config, predict_runs, score_runs, train
+from .train import TrainConfig, config_parser, data_root, load_data, parse_config, predict_runs, score_runs, train
 
 # %% auto #0
 __all__ = ['leave_one_out_predictions', 'truth_runs', 'score_methods', 'summarize', 'parcel_labels', 'parcel_frame',
@@ -150,21 +150,17 @@ def save_predictions(predictions: Mapping[str, np.ndarray], path: str | os.PathL
                      subjects: Sequence = SUBJECTS) -> Path:
     "Write `{run: (S, T, P)}` predictions atomically: `.h5` (datasets `sub-0X/<run>`) or `.npy` (submission layout)."
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    if path.suffix == ".h5":
-        with h5py.File(tmp, "w") as f:
-            for subject, runs in submission(predictions, subjects).items():
-                for name, pred in runs.items():
-                    f.create_dataset(f"{subject}/{name}", data=pred)  # (T, P)
-    elif path.suffix == ".npy":
-        with open(tmp, "wb") as f:
-            np.save(f, submission(predictions, subjects), allow_pickle=True)
-    else:
-        os.remove(tmp)
+    if path.suffix not in (".h5", ".npy"):
         raise ValueError(f"save_predictions: {path} must end in .h5 or .npy (the Algonauts submission layout)")
-    os.replace(tmp, path)
+    with atomic_write(path) as tmp:
+        if path.suffix == ".h5":
+            with h5py.File(tmp, "w") as f:
+                for subject, runs in submission(predictions, subjects).items():
+                    for name, pred in runs.items():
+                        f.create_dataset(f"{subject}/{name}", data=pred)  # (T, P)
+        else:
+            with open(tmp, "wb") as f:
+                np.save(f, submission(predictions, subjects), allow_pickle=True)
     return path
 
 # %% ../nbs/04_evaluate.ipynb #ef6edf46

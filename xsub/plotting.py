@@ -24,7 +24,7 @@ from nilearn import datasets, image, plotting, surface
 from fastcore.script import call_parse
 from scipy import ndimage
 
-from .data import NETWORK_COUNTS, NETWORKS, SUBJECTS, TR, parcel_networks
+from .data import NETWORK_COUNTS, NETWORKS, SUBJECTS, TR, atomic_write, parcel_networks, pearson_r
 
 # %% auto #0
 __all__ = ['ATLAS_ENV', 'N_PARCELS', 'SURFACE_VIEWS', 'NETWORK_COLORS', 'schaefer_file_names', 'atlas_search_dirs',
@@ -166,22 +166,13 @@ def parcel_means(img: nib.Nifti1Image | str | os.PathLike, atlas: ParcelAtlas) -
 
 # %% ../nbs/06_plotting.ipynb #ddf50797
 def save_figure(fig, out: str | os.PathLike, dpi: int = 200) -> Path:
-    "Save a matplotlib figure or nilearn display to `out` atomically (temp file + `os.replace`); returns the path."
+    "Save a matplotlib figure or nilearn display to `out` atomically (`xsub.data.atomic_write`); returns the path."
     display = hasattr(fig, "frame_axes")
     fig = fig.frame_axes.figure if display else fig  # nilearn display -> its figure
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=f".{out.stem}.", suffix=out.suffix or ".png")
-    os.close(fd)
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes the file private; a figure is for sharing
-        # a nilearn display puts its colour bar label past the edge: crop to the content (costs one more render)
-        fig.savefig(tmp, dpi=dpi, facecolor=fig.get_facecolor(), bbox_inches="tight" if display else None,
-                    pad_inches=0.05)
-        os.replace(tmp, out)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with atomic_write(out) as tmp:  # a nilearn display puts its colour bar label past the edge: crop (one more render)
+        fig.savefig(tmp, format=out.suffix[1:] or "png", dpi=dpi, facecolor=fig.get_facecolor(),
+                    bbox_inches="tight" if display else None, pad_inches=0.05)
     return out
 
 # %% ../nbs/06_plotting.ipynb #0dbf2162
@@ -518,9 +509,7 @@ def plot_timecourses(actual: np.ndarray, predicted: np.ndarray, parcels: Sequenc
     actual, predicted = np.asarray(actual, dtype=np.float64), np.asarray(predicted, dtype=np.float64)
     if actual.ndim != 2 or actual.shape != predicted.shape:
         raise ValueError(f"actual and predicted must both be (T, P), got {actual.shape} and {predicted.shape}")
-    a, p = actual - actual.mean(0), predicted - predicted.mean(0)  # (T, P)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        r = (a * p).sum(0) / np.sqrt((a**2).sum(0) * (p**2).sum(0))  # (P,)
+    r = pearson_r(predicted, actual, 0)  # (P,)
     if parcels is None:
         ranked = np.argsort(np.nan_to_num(r, nan=-np.inf))[::-1]
         parcels = [int(ranked[0]), int(ranked[len(ranked) // 2])]

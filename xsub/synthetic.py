@@ -21,7 +21,7 @@ from scipy.signal import lfilter
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
-from .data import NETWORKS, SUBJECTS, TR, bold_path, parcel_networks, pearson_r
+from .data import NETWORKS, SUBJECTS, TR, atomic_write, bold_path, parcel_networks, pearson_r, write_text_atomic
 
 # %% auto #0
 __all__ = ['PRESETS', 'GENERATOR_VERSION', 'HRF_TRS', 'default_cache_dir', 'SyntheticConfig', 'synthetic_runs', 'stimulus_name',
@@ -205,19 +205,14 @@ def subject_runs(cfg: SyntheticConfig, seed: int, subject: int, task: str) -> di
 
 # %% ../nbs/01_synthetic.ipynb #26c5d071
 def _atomic_h5(path: Path, write) -> None:
-    "Write an h5 file through `write(h5file)` to a temporary name in the same folder, then rename it into place."
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with h5py.File(tmp, "w", track_order=True) as f:
+    "Write an h5 file through `write(h5file)`, atomically (`xsub.data.atomic_write`)."
+    with atomic_write(path) as tmp, h5py.File(tmp, "w", track_order=True) as f:
         write(f)
-    os.replace(tmp, path)
 
 
 def _atomic_json(path: Path, obj) -> None:
-    "Write `obj` as JSON to a temporary name in the same folder, then rename it into place."
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(obj, indent=1))
-    os.replace(tmp, path)
+    "Write `obj` as JSON, atomically."
+    write_text_atomic(path, json.dumps(obj, indent=1))
 
 # %% ../nbs/01_synthetic.ipynb #f8eaab1e
 def _write_synthetic(cfg: SyntheticConfig, seed: int, root: Path, truth_dir: Path, stamp: dict, progress: bool):

@@ -23,14 +23,14 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .data import SUBJECTS, ClipDataset, load_runs, pearson_r
+from .data import SUBJECTS, ClipDataset, atomic_write, load_runs, pearson_r, write_text_atomic
 from .models import CrossSubjectEncoder, leave_one_out_mean
 from .synthetic import make_synthetic
 
 # %% auto #0
 __all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'val_set_runs', 'data_root', 'load_data',
-           'predict_runs', 'score_runs', 'save_checkpoint', 'write_text_atomic', 'load_checkpoint', 'build_model',
-           'load_model', 'TrainResult', 'learning_rate', 'validate', 'train']
+           'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'build_model', 'load_model',
+           'TrainResult', 'learning_rate', 'validate', 'train']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str):
@@ -196,26 +196,10 @@ def score_runs(predictions: Mapping[str, np.ndarray], runs: Mapping[str, object]
 
 # %% ../nbs/03_train.ipynb #cb73b8be
 def save_checkpoint(path: str | os.PathLike, state: dict) -> Path:
-    "Write `state` to `path` atomically (temporary file in the same folder, then `os.replace`)."
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(state, f)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    "Write a text file atomically."
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w") as f:
-        f.write(text)
-    os.replace(tmp, path)
+    "Write `state` to `path` atomically (`xsub.data.atomic_write`)."
+    with atomic_write(path) as tmp:
+        torch.save(state, tmp)
+    return Path(path)
 
 
 def load_checkpoint(path: str | os.PathLike) -> dict:
