@@ -3,23 +3,60 @@
 Trains the seed configuration (embed 256, kernel 11, batch 16, clips of 64 TRs, P 1000, S 4) with both models in the
 same run, from the same weights on the same batches, in fp32 and with bf16 autocast, and prints samples/s, the
 ratio, and the final losses (which must agree: same model, same data, same number of steps). Then prints xsub's
-samples/s for S = 4, 8, 16, 64 subjects and the cost per subject.
+samples/s for S = 4, 8, 16, 64 subjects and the cost per subject. Page faults and system time per step are printed
+beside every figure: with glibc's malloc, tensors over 32 MB come from fresh pages every step, and the kernel's
+page-fault work grows with S. `--jemalloc` reruns the benchmark with jemalloc set to keep freed memory (PyTorch's
+CPU tuning advice), which takes that cost out.
 
-    python benchmarks/bench_models.py                 # all threads torch sees
+    python benchmarks/bench_models.py                 # all threads torch sees, the default allocator
     python benchmarks/bench_models.py --threads 2 --repeats 5
-    python benchmarks/bench_models.py --threads 1 --clock cpu   # CPU seconds: stable on a shared machine
+    python benchmarks/bench_models.py --jemalloc      # needs libjemalloc.so.2 (apt install libjemalloc2), or:
+    python benchmarks/bench_models.py --jemalloc /path/to/libjemalloc.so.2
+    python benchmarks/bench_models.py --threads 1 --clock cpu   # CPU seconds: steadier on a shared machine
     python benchmarks/bench_models.py --quick         # smaller, for a smoke test
 """
 import argparse
+import ctypes.util
+import os
+import resource
 import statistics
+import sys
 import time
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
 
 CLOCK = time.perf_counter  # --clock cpu: time.process_time (CPU seconds of this process; robust on a shared machine)
+JEMALLOC_CONF = "dirty_decay_ms:-1,muzzy_decay_ms:-1"  # keep freed pages for reuse instead of returning them
 
 from xsub.models import CrossSubjectEncoder, SeedModel, copy_seed_weights
+
+
+def allocator() -> str:
+    "The malloc this process uses, from its memory maps (jemalloc/tcmalloc when preloaded, else glibc)."
+    maps = Path("/proc/self/maps").read_text() if Path("/proc/self/maps").exists() else ""
+    for name in ("jemalloc", "tcmalloc"):
+        if name in maps:
+            return f"{name} (MALLOC_CONF={os.environ.get('MALLOC_CONF', '')!r})"
+    return "the platform's malloc (glibc on Linux)"
+
+
+def find_jemalloc(path: str | None) -> str:
+    "Path of libjemalloc: the one given, or the system's."
+    candidates = [path] if path else [ctypes.util.find_library("jemalloc"), "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+                                      "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2", "/usr/local/lib/libjemalloc.so.2"]
+    for c in filter(None, candidates):
+        if os.path.isfile(c) or (os.sep not in c and c.startswith("libjemalloc")):
+            return c
+    sys.exit(f"--jemalloc: no libjemalloc found (looked at {[c for c in candidates if c]}); install it "
+             "(apt install libjemalloc2, conda install jemalloc) or pass its path: --jemalloc /path/libjemalloc.so.2")
+
+
+def rerun_with_jemalloc(path: str) -> None:
+    "Re-execute this script with jemalloc preloaded and configured to keep freed memory."
+    env = dict(os.environ, LD_PRELOAD=path, MALLOC_CONF=JEMALLOC_CONF, XSUB_BENCH_REEXEC="1")
+    os.execve(sys.executable, [sys.executable] + sys.argv, env)  # XSUB_BENCH_REEXEC: run, do not re-execute again
 
 
 def make_batches(n_batches: int, batch_size: int, n_subjects: int, length: int, n_parcels: int, seed: int = 0):
@@ -30,9 +67,10 @@ def make_batches(n_batches: int, batch_size: int, n_subjects: int, length: int, 
     return list(shared + noise)  # B x (N, S, L, P)
 
 
-def train_steps(model, batches, n_steps: int, bf16: bool, lr: float = 3e-4) -> tuple[list[float], list[float]]:
-    "Run AdamW steps cycling over `batches`; returns (seconds per step, losses)."
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-3)
+def train_steps(model, batches, n_steps: int, bf16: bool, opt: torch.optim.Optimizer | None = None,
+                lr: float = 3e-4) -> tuple[list[float], list[float]]:
+    "Run AdamW steps cycling over `batches` (a new optimizer unless `opt` is given); returns (seconds per step, losses)."
+    opt = opt or torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-3)
     times, losses = [], []
     for i in range(n_steps):
         x = batches[i % len(batches)]
@@ -48,10 +86,24 @@ def train_steps(model, batches, n_steps: int, bf16: bool, lr: float = 3e-4) -> t
     return times, losses
 
 
-def median_step(model, batches, bf16: bool, warmup: int, steps: int, repeats: int) -> float:
-    "Median seconds per training step over `repeats` blocks of `steps` steps, after `warmup` steps."
-    train_steps(model, batches, warmup, bf16)
-    blocks = [statistics.median(train_steps(model, batches, steps, bf16)[0]) for _ in range(repeats)]
+class Kernel:
+    "Page faults and system CPU seconds of this process between `start()` and `per_step(n)`."
+    def start(self) -> None:
+        self.r0 = resource.getrusage(resource.RUSAGE_SELF)
+
+    def per_step(self, n_steps: int) -> tuple[float, float]:
+        r1 = resource.getrusage(resource.RUSAGE_SELF)
+        return (r1.ru_minflt - self.r0.ru_minflt) / n_steps, (r1.ru_stime - self.r0.ru_stime) / n_steps
+
+
+def median_step(model, batches, bf16: bool, warmup: int, steps: int, repeats: int, kernel: Kernel | None = None,
+                opt: torch.optim.Optimizer | None = None) -> float:
+    "Median seconds per training step over `repeats` blocks of `steps` steps, after `warmup` steps, with one optimizer."
+    opt = opt or torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=1e-3)
+    train_steps(model, batches, warmup, bf16, opt)  # the first step also allocates the optimizer's state
+    if kernel:
+        kernel.start()
+    blocks = [statistics.median(train_steps(model, batches, steps, bf16, opt)[0]) for _ in range(repeats)]
     return statistics.median(blocks)
 
 
@@ -68,16 +120,23 @@ def compare_with_seed(args) -> None:
         _, seed_losses = train_steps(seed, batches, args.check_steps, bf16)
         _, fast_losses = train_steps(fast, batches, args.check_steps, bf16)
         # speed: interleave the two models so background load hits both alike
-        t_seed, t_fast = [], []
+        t_seed, t_fast, k_seed, k_fast = [], [], Kernel(), Kernel()
+        opt_seed, opt_fast = (torch.optim.AdamW(m.parameters(), lr=3e-4, weight_decay=1e-3) for m in (seed, fast))
+        faults = {"seed": [], "xsub": []}
         for _ in range(args.repeats):
-            t_seed.append(median_step(seed, batches, bf16, 1, args.steps, 1))
-            t_fast.append(median_step(fast, batches, bf16, 1, args.steps, 1))
+            t_seed.append(median_step(seed, batches, bf16, 1, args.steps, 1, k_seed, opt_seed))
+            faults["seed"].append(k_seed.per_step(args.steps))
+            t_fast.append(median_step(fast, batches, bf16, 1, args.steps, 1, k_fast, opt_fast))
+            faults["xsub"].append(k_fast.per_step(args.steps))
         ts, tf = statistics.median(t_seed), statistics.median(t_fast)
         tag = "bf16 autocast" if bf16 else "fp32"
         if not bf16:
             seed_fp32 = ts
         print(f"{tag:>13}: seed {N / ts:7.1f} samples/s | xsub {N / tf:7.1f} samples/s | xsub/seed {ts / tf:.2f}x"
               + (f" | xsub bf16 / seed fp32 {seed_fp32 / tf:.2f}x" if bf16 else ""))
+        for name, f in faults.items():
+            print(f"{'':>13}  {name}: {statistics.median(x[0] for x in f):7.0f} page faults/step, "
+                  f"{statistics.median(x[1] for x in f) * 1e3:5.1f} ms system time/step")
         print(f"{'':>13}  loss after {args.check_steps} steps: seed {seed_losses[-1]:.5f}, xsub {fast_losses[-1]:.5f} "
               f"(first {seed_losses[0]:.5f}); |diff| {abs(seed_losses[-1] - fast_losses[-1]):.2e}")
 
@@ -90,11 +149,14 @@ def scaling(args) -> None:
         torch.manual_seed(0)
         model = CrossSubjectEncoder(S, P, D, k)
         batches = make_batches(2, N, S, L, P)
-        t = median_step(model, batches, False, 1, max(1, args.steps // max(1, S // 8)), args.repeats)
+        steps, kernel = max(2, args.steps // max(1, S // 8)), Kernel()
+        t = median_step(model, batches, False, 2, steps, args.repeats, kernel)
+        faults, system = kernel.per_step(steps * args.repeats)
         per_subject = t / S
         base = base or per_subject
         print(f"S {S:3d}: {N / t:8.1f} samples/s | {t * 1e3:8.1f} ms/step | {per_subject * 1e3:6.1f} ms per subject "
-              f"({per_subject / base:.2f}x the S={args.subjects[0]} cost per subject)")
+              f"({per_subject / base:.2f}x the S={args.subjects[0]} cost per subject) | {faults / S:7.0f} page faults "
+              f"and {system / S * 1e3:5.1f} ms system time per step per subject")
 
 
 def main(argv=None) -> None:
@@ -110,8 +172,13 @@ def main(argv=None) -> None:
     p.add_argument("--subjects", type=int, nargs="+", default=[4, 8, 16, 64])
     p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                    help="wall: elapsed time; cpu: process CPU time (use with --threads 1 on a busy machine)")
+    p.add_argument("--jemalloc", nargs="?", const="", default=None, metavar="PATH",
+                   help="rerun with jemalloc preloaded (keeping freed memory); PATH defaults to the system's")
+    p.add_argument("--skip-seed", action="store_true", help="only the S scaling")
     p.add_argument("--quick", action="store_true", help="few steps and subjects (smoke test)")
     args = p.parse_args(argv)
+    if args.jemalloc is not None and not os.environ.get("XSUB_BENCH_REEXEC"):
+        rerun_with_jemalloc(find_jemalloc(args.jemalloc or None))
     global CLOCK
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -119,8 +186,10 @@ def main(argv=None) -> None:
         CLOCK = time.process_time
     if args.quick:
         args.steps, args.repeats, args.check_steps, args.subjects = 2, 1, 3, [4, 8]
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.clock} clock")
-    compare_with_seed(args)
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.clock} clock, "
+          f"allocator: {allocator()}")
+    if not args.skip_seed:
+        compare_with_seed(args)
     scaling(args)
 
 

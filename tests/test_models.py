@@ -3,7 +3,7 @@ import pytest
 import torch
 
 from xsub.models import (CausalConv1d, CrossSubjectEncoder, SeedModel, copy_seed_weights, depthwise_conv,
-                         leave_one_out_mean, leave_one_out_weights)
+                         depthwise_conv_time_major, leave_one_out_mean, leave_one_out_weights, subject_linear)
 
 
 def _reference_loo(x):
@@ -165,3 +165,47 @@ def test_bf16_autocast_runs_close_to_fp32():
         y = m(x).float()
     with torch.no_grad():
         torch.testing.assert_close(y, m(x), rtol=0.05, atol=0.05)
+
+
+def test_bf16_autocast_gradients_are_fp32_and_close():
+    torch.manual_seed(5)
+    m = CrossSubjectEncoder(3, 40, 16, kernel_size=5, skip=False)
+    x = torch.randn(2, 3, 16, 40)
+    grads = {}
+    for bf16 in (False, True):
+        m.zero_grad()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            pred = m(x)
+        torch.nn.functional.mse_loss(pred.float(), x).backward()
+        grads[bf16] = {n: p.grad.clone() for n, p in m.named_parameters()}
+    for name, g in grads[True].items():
+        assert g.dtype == torch.float32, name
+        assert torch.cosine_similarity(g.flatten(), grads[False][name].flatten(), dim=0) > 0.99, name
+
+
+def test_subject_linear_equals_per_subject_matmuls_in_any_layout():
+    torch.manual_seed(6)
+    x = torch.randn(4, 7, 3, 5).transpose(0, 1).reshape(7 * 4, 3, 5)  # (R, S, I) built from a transposed copy
+    w, b = torch.randn(3, 2, 5, requires_grad=True), torch.randn(3, 2, requires_grad=True)
+    xg = x.clone().requires_grad_()
+    out = subject_linear(xg, w, b)  # (R, S, O)
+    ref = torch.stack([x[:, s] @ w[s].T + b[s] for s in range(3)], 1)
+    torch.testing.assert_close(out, ref)
+    g = torch.randn_like(out).transpose(0, 1).contiguous().transpose(0, 1)  # a non-contiguous upstream gradient
+    got = torch.autograd.grad(out, (xg, w, b), g)
+    xr = x.clone().requires_grad_()
+    want = torch.autograd.grad(torch.stack([xr[:, s] @ w[s].T + b[s] for s in range(3)], 1), (xr, w, b), g)
+    for a, r in zip(got, want):
+        torch.testing.assert_close(a, r)
+
+
+def test_depthwise_conv_time_major_equals_conv1d():
+    torch.manual_seed(7)
+    conv = torch.nn.Conv1d(9, 9, 7, padding=3, groups=9)
+    x = torch.randn(2, 30, 9, requires_grad=True)  # (N, L, C)
+    y = depthwise_conv_time_major(x, conv.weight[:, 0], conv.bias)
+    ref = conv(x.transpose(1, 2)).transpose(1, 2)
+    torch.testing.assert_close(y, ref)
+    g = torch.randn_like(y)
+    for a, r in zip(torch.autograd.grad(y, (x, conv.weight), g), torch.autograd.grad(ref, (x, conv.weight), g)):
+        torch.testing.assert_close(a, r)

@@ -11,8 +11,8 @@ from torch import nn
 
 # %% auto #0
 __all__ = ['causal_mask', 'CausalConv1d', 'depthwise_conv', 'SubjectEncoder', 'SubjectDecoder', 'SeedModel',
-           'leave_one_out_weights', 'leave_one_out_mean', 'depthwise_conv2d', 'CrossSubjectEncoder',
-           'copy_seed_weights']
+           'leave_one_out_weights', 'leave_one_out_mean', 'depthwise_conv_time_major', 'subject_linear',
+           'CrossSubjectEncoder', 'copy_seed_weights']
 
 # %% ../nbs/02_models.ipynb #b63ede97
 def causal_mask(kernel_size: int) -> torch.Tensor:
@@ -104,37 +104,55 @@ def leave_one_out_mean(x: torch.Tensor, dim: int = 1) -> torch.Tensor:
     leave_one_out_weights(n_subjects)  # checks S >= 2
     return (x.sum(dim, keepdim=True) - x) / (n_subjects - 1)  # same shape as x; (total - own) / (S - 1): O(S)
 
-# %% ../nbs/02_models.ipynb #94cf4abe
-class _DepthwiseConv(torch.autograd.Function):
-    "Depthwise (1, k) conv along the last axis with a backward made of grouped convs (fast on CPU)."
+# %% ../nbs/02_models.ipynb #b9ddb58f
+def depthwise_conv_time_major(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    "Centred depthwise conv over time of time-major `x (N, L, C)` with `weight (C, k)` (odd k) and `bias (C,)`."
+    N, L, C = x.shape
+    k = weight.shape[-1]
+    image = x.reshape(N, L, 1, C).permute(0, 3, 1, 2)  # (N, C, L, 1) in channels-last memory: a view
+    y = F.conv2d(image, weight.reshape(C, 1, k, 1), bias, padding=(k // 2, 0), groups=C)  # (N, C, L, 1)
+    return y.permute(0, 2, 3, 1).reshape(N, L, C)  # (N, L, C): a view when the conv kept channels-last
+
+
+# %% ../nbs/02_models.ipynb #b872eae2
+class _SubjectLinear(torch.autograd.Function):
+    "Per-subject linear maps from and to the time-major `(R, S, features)` layout, with no transpose copies."
     @staticmethod
     def forward(ctx, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        # x: (1, C, N, L), weight: (C, 1, 1, k), bias: (C,)
+        # x: (R, S, I), weight: (S, O, I), bias: (S, O)
         ctx.save_for_backward(x, weight)
-        pad = weight.shape[-1] // 2
-        return F.conv2d(x, weight, bias, padding=(0, pad), groups=x.shape[1])  # (1, C, N, L)
+        out = x.new_empty(x.shape[0], weight.shape[0], weight.shape[1])  # (R, S, O)
+        torch.baddbmm(bias[:, None], x.transpose(0, 1), weight.transpose(1, 2),
+                      out=out.transpose(0, 1))  # (S, R, I) @ (S, I, O) -> (S, R, O), written into (R, S, O)
+        return out
 
     @staticmethod
-    def backward(ctx, grad: torch.Tensor):  # grad: (1, C, N, L)
+    def backward(ctx, grad: torch.Tensor):  # grad: (R, S, O)
         x, weight = ctx.saved_tensors
-        C, N, L, k = x.shape[1], x.shape[2], x.shape[3], weight.shape[-1]
+        g = grad.transpose(0, 1)  # (S, R, O): a view
         grad_x = grad_w = grad_b = None
-        if ctx.needs_input_grad[0]:  # correlate the gradient with the flipped filter
-            grad_x = F.conv2d(grad, weight.flip(-1), padding=(0, k // 2), groups=C)  # (1, C, N, L)
-        if ctx.needs_input_grad[1]:  # per channel: correlate the padded input with the gradient, summed over N
-            x_pad = F.pad(x, (k // 2, k // 2))  # (1, C, N, L + k - 1)
-            grad_w = F.conv2d(x_pad, grad.reshape(C, 1, N, L), groups=C).view(C, 1, 1, k)  # (C, 1, 1, k)
+        if ctx.needs_input_grad[0]:
+            grad_x = grad.new_empty(x.shape)  # (R, S, I)
+            torch.bmm(g, weight, out=grad_x.transpose(0, 1))  # (S, R, O) @ (S, O, I) -> (S, R, I)
+        if ctx.needs_input_grad[1]:
+            grad_w = torch.bmm(g.transpose(1, 2), x.transpose(0, 1))  # (S, O, R) @ (S, R, I) -> (S, O, I)
         if ctx.needs_input_grad[2]:
-            grad_b = grad.sum((0, 2, 3))  # (C,)
+            grad_b = grad.sum(0)  # (S, O)
         return grad_x, grad_w, grad_b
 
 
-def depthwise_conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-    "Centred depthwise conv of `x (1, C, N, L)` along L with `weight (C, 1, 1, k)` (odd k) and `bias (C,)`."
-    if x.device.type == "cpu":  # fp32 even under bf16 autocast: faster than PyTorch's bf16 depthwise conv here
-        with torch.autocast("cpu", enabled=False):
-            return _DepthwiseConv.apply(x.float(), weight.float(), bias.float())
-    return F.conv2d(x, weight, bias, padding=(0, weight.shape[-1] // 2), groups=x.shape[1])
+def subject_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+    "S linear maps at once: `x (R, S, I)`, `weight (S, O, I)`, `bias (S, O)` -> `(R, S, O)`, out[:, s] = x[:, s] @ weight[s].T + bias[s]."
+    if x.ndim != 3 or weight.shape[0] != x.shape[1] or weight.shape[2] != x.shape[2]:
+        raise ValueError(f"subject_linear: x (R, S, I) = {tuple(x.shape)} does not fit weight (S, O, I) = "
+                         f"{tuple(weight.shape)}.")
+    device = x.device.type
+    if torch.is_autocast_enabled(device):  # cast as autocast casts a matmul (bf16 on CPU)
+        dtype = torch.get_autocast_dtype(device)
+        x, weight, bias = x.to(dtype), weight.to(dtype), bias.to(dtype)
+    with torch.autocast(device, enabled=False):
+        return _SubjectLinear.apply(x, weight, bias)
+
 
 # %% ../nbs/02_models.ipynb #c44e1041
 class CrossSubjectEncoder(nn.Module):
@@ -211,12 +229,12 @@ class CrossSubjectEncoder(nn.Module):
                 bound = 1 / self.embed_dim ** 0.5
                 p.uniform_(-bound / n_sets, bound / n_sets)
 
-    def _conv(self, u: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        "All subjects' depthwise convs as one grouped conv: u (S, P, N, L), weight (S or 1, P, k) -> (S, P, N, L)."
-        S, P, N, L = u.shape
-        weight = (weight * self.tap_mask).expand(S, -1, -1).reshape(S * P, 1, 1, self.kernel_size)  # (S*P, 1, 1, k)
-        y = depthwise_conv2d(u.view(1, S * P, N, L), weight, bias.expand(S, -1).reshape(-1))  # (1, S*P, N, L)
-        return y.view(S, P, N, L)
+    def _conv(self, h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
+        "All subjects' depthwise convs as one: h (N, L, S, P), weight (S or 1, P, k), bias (S or 1, P) -> (N, L, S, P)."
+        N, L, S, P = h.shape
+        weight = (weight * self.tap_mask).expand(S, -1, -1).reshape(S * P, self.kernel_size)  # (S*P, k)
+        y = depthwise_conv_time_major(h.view(N, L, S * P), weight, bias.expand(S, -1).reshape(S * P))  # (N, L, S*P)
+        return y.view(N, L, S, P)
 
     def _check(self, x: torch.Tensor) -> None:
         if x.ndim != 4 or x.shape[1] != self.n_subjects or x.shape[3] != self.n_parcels:
@@ -224,59 +242,57 @@ class CrossSubjectEncoder(nn.Module):
                              f"got shape {tuple(x.shape)}. Batch clips of (n_subs, sample_length, dim), e.g. with a "
                              f"DataLoader over ClipDataset.")
 
-    def _encode(self, u: torch.Tensor) -> torch.Tensor:
-        "Latents of every subject, subject-major: u (S, P, N, L) -> (S, D, N*L)."
-        S, P, N, L = u.shape
-        v = u
-        if self.has_conv:
-            u = self._conv(u, self.enc_conv_weight, self.enc_conv_bias)  # (S, P, N, L)
-        z = torch.baddbmm(self.enc_bias[..., None], self.enc_weight, u.reshape(S, P, N * L))  # (S, D, N*L)
-        if self.shared:
-            if self.has_conv:
-                v = self._conv(v, self.shared_enc_conv_weight, self.shared_enc_conv_bias)  # (S, P, N, L)
-            z = z + torch.matmul(self.shared_enc_weight, v.reshape(S, P, N * L)) + self.shared_enc_bias[..., None]
+    def _encode(self, h: torch.Tensor) -> torch.Tensor:
+        "Latents of every subject, time-major: h (N, L, S, P) -> (N*L, S, D)."
+        N, L, S, P = h.shape
+        u = self._conv(h, self.enc_conv_weight, self.enc_conv_bias) if self.has_conv else h  # (N, L, S, P)
+        z = subject_linear(u.reshape(N * L, S, P), self.enc_weight, self.enc_bias)  # (N*L, S, D)
+        if self.shared:  # one map for all subjects: a plain linear over the last axis
+            v = self._conv(h, self.shared_enc_conv_weight, self.shared_enc_conv_bias) if self.has_conv else h
+            z = z + F.linear(v.reshape(N * L, S, P), self.shared_enc_weight[0], self.shared_enc_bias[0])  # (N*L, S, D)
         if self.norm is not None:
-            z = self.norm(z.transpose(1, 2)).transpose(1, 2)  # LayerNorm over D; (S, D, N*L)
+            z = self.norm(z)  # LayerNorm over D, the last axis
         return z
 
     def _decode(self, z: torch.Tensor, weight, bias, conv_weight, conv_bias, N: int, L: int) -> torch.Tensor:
-        "Decoder: z (S, D, N*L) -> (S, P, N, L)."
-        if weight.shape[0] == z.shape[0]:  # subject-specific (S, P, D)
-            y = torch.baddbmm(bias[..., None], weight, z)  # (S, P, N*L)
-        else:  # shared (1, P, D), broadcast over subjects
-            y = torch.matmul(weight, z) + bias[..., None]  # (S, P, N*L)
-        y = y.view(z.shape[0], -1, N, L)  # (S, P, N, L)
+        "Decoder: z (N*L, S, D) -> (N, L, S, P)."
+        S = z.shape[1]
+        if weight.shape[0] == S:  # subject-specific (S, P, D)
+            y = subject_linear(z, weight, bias)  # (N*L, S, P)
+        else:  # shared (1, P, D)
+            y = F.linear(z, weight[0], bias[0])  # (N*L, S, P)
+        y = y.view(N, L, S, -1)  # (N, L, S, P)
         return self._conv(y, conv_weight, conv_bias) if self.has_conv else y
 
     def latents(self, x: torch.Tensor) -> torch.Tensor:
         "Latents in the seed's layout: x (N, S, L, P) -> (N, S, L, D)."
         self._check(x)
         N, S, L, P = x.shape
-        z = self._encode(x.permute(1, 3, 0, 2).contiguous())  # (S, D, N*L)
-        return z.view(S, self.embed_dim, N, L).permute(2, 0, 3, 1)  # (N, S, L, D)
+        z = self._encode(x.transpose(1, 2).contiguous())  # (N*L, S, D)
+        return z.view(N, L, S, self.embed_dim).transpose(1, 2)  # (N, S, L, D)
 
     def mixing_weights(self) -> torch.Tensor:
         "(S, S) weights of the others' latents for each target subject (zero diagonal)."
         return self.mix * self.off_diagonal  # (S, S)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        "Predict every subject from the others: x (N, S, L, P) -> (N, S, L, P)."
+        "Predict every subject from the others: x (N, S, L, P) -> (N, S, L, P), a view of time-major memory."
         self._check(x)
         N, S, L, P = x.shape
-        u = x.permute(1, 3, 0, 2).contiguous()  # (S, P, N, L): subject-major, time last (the only copy of x)
-        z = self._encode(u)  # (S, D, N*L)
+        h = x.transpose(1, 2).contiguous()  # (N, L, S, P): time-major, the only copy of x
+        z = self._encode(h)  # (N*L, S, D)
         if isinstance(self.mix, nn.Parameter):  # learned weights: target t reads sum_s w[t, s] z_s
-            z = torch.einsum("ts,sdm->tdm", self.mixing_weights(), z)  # (S, D, N*L)
+            z = torch.einsum("ts,rsd->rtd", self.mixing_weights(), z)  # (N*L, S, D)
         else:  # fixed (1 - I) / (S - 1): the same in O(S)
-            z = leave_one_out_mean(z, dim=0)  # (S, D, N*L)
+            z = leave_one_out_mean(z, dim=1)  # (N*L, S, D)
         y = self._decode(z, self.dec_weight, self.dec_bias, self.dec_conv_weight, self.dec_conv_bias, N, L)
         if self.shared:
             y = y + self._decode(z, self.shared_dec_weight, self.shared_dec_bias, self.shared_dec_conv_weight,
-                                 self.shared_dec_conv_bias, N, L)  # (S, P, N, L)
+                                 self.shared_dec_conv_bias, N, L)  # (N, L, S, P)
         if self.skip:
-            loo = leave_one_out_mean(u, dim=0)  # (S, P, N, L) leave-one-out mean of the data
-            y = y + self.skip_gain[..., None, None] * loo
-        return y.permute(2, 0, 3, 1).contiguous()  # (N, S, L, P); contiguous: the loss and its backward are faster
+            y = y + self.skip_gain * leave_one_out_mean(h, dim=2)  # (N, L, S, P); gain (S, P) broadcasts
+        return y.transpose(1, 2)  # (N, S, L, P)
+
 
 # %% ../nbs/02_models.ipynb #ad53e3e5
 @torch.no_grad()
