@@ -104,7 +104,7 @@ def leave_one_out_mean(x: torch.Tensor, dim: int = 1) -> torch.Tensor:
     leave_one_out_weights(n_subjects)  # checks S >= 2
     return (x.sum(dim, keepdim=True) - x) / (n_subjects - 1)  # same shape as x; (total - own) / (S - 1): O(S)
 
-# %% ../nbs/02_models.ipynb #b9ddb58f
+# %% ../nbs/02_models.ipynb #bf1b9c0c
 def depthwise_conv_time_major(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
     "Centred depthwise conv over time of time-major `x (N, L, C)` with `weight (C, k)` (odd k) and `bias (C,)`."
     N, L, C = x.shape
@@ -114,7 +114,7 @@ def depthwise_conv_time_major(x: torch.Tensor, weight: torch.Tensor, bias: torch
     return y.permute(0, 2, 3, 1).reshape(N, L, C)  # (N, L, C): a view when the conv kept channels-last
 
 
-# %% ../nbs/02_models.ipynb #b872eae2
+# %% ../nbs/02_models.ipynb #336c7f53
 class _SubjectLinear(torch.autograd.Function):
     "Per-subject linear maps from and to the time-major `(R, S, features)` layout, with no transpose copies."
     @staticmethod
