@@ -4,12 +4,13 @@ Trains the seed configuration (embed 256, kernel 11, batch 16, clips of 64 TRs, 
 same run, from the same weights on the same batches, in fp32 and with bf16 autocast, and prints samples/s, the
 ratio, and the final losses (which must agree: same model, same data, same number of steps). Then prints xsub's
 samples/s for S = 4, 8, 16, 64 subjects and the cost per subject. Page faults and system time per step are printed
-beside every figure: with glibc's malloc, tensors over 32 MB come from fresh pages every step, and the kernel's
-page-fault work grows with S. `--jemalloc` reruns the benchmark with jemalloc set to keep freed memory (PyTorch's
-CPU tuning advice), which takes that cost out.
+beside every figure: glibc's malloc returns large freed blocks to the kernel, so every step page-faults fresh
+memory in, and that work grows faster than S. `--keep-freed-memory` first calls `xsub.train.keep_freed_memory()`
+(what `xsub_train` does by default); `--jemalloc` reruns the benchmark with jemalloc preloaded and set to keep freed
+memory (PyTorch's CPU tuning advice). Either applies to both models alike.
 
     python benchmarks/bench_models.py                 # all threads torch sees, the default allocator
-    python benchmarks/bench_models.py --threads 2 --repeats 5
+    python benchmarks/bench_models.py --threads 2 --repeats 5 --keep-freed-memory
     python benchmarks/bench_models.py --jemalloc      # needs libjemalloc.so.2 (apt install libjemalloc2), or:
     python benchmarks/bench_models.py --jemalloc /path/to/libjemalloc.so.2
     python benchmarks/bench_models.py --threads 1 --clock cpu   # CPU seconds: steadier on a shared machine
@@ -31,15 +32,16 @@ CLOCK = time.perf_counter  # --clock cpu: time.process_time (CPU seconds of this
 JEMALLOC_CONF = "dirty_decay_ms:-1,muzzy_decay_ms:-1"  # keep freed pages for reuse instead of returning them
 
 from xsub.models import CrossSubjectEncoder, SeedModel, copy_seed_weights
+from xsub.train import keep_freed_memory
 
 
-def allocator() -> str:
-    "The malloc this process uses, from its memory maps (jemalloc/tcmalloc when preloaded, else glibc)."
+def allocator(kept: bool) -> str:
+    "The malloc this process uses, from its memory maps (jemalloc/tcmalloc when preloaded, else the C library's)."
     maps = Path("/proc/self/maps").read_text() if Path("/proc/self/maps").exists() else ""
     for name in ("jemalloc", "tcmalloc"):
         if name in maps:
             return f"{name} (MALLOC_CONF={os.environ.get('MALLOC_CONF', '')!r})"
-    return "the platform's malloc (glibc on Linux)"
+    return "glibc malloc, keeping freed memory" if kept else "the C library's malloc, default settings"
 
 
 def find_jemalloc(path: str | None) -> str:
@@ -172,6 +174,8 @@ def main(argv=None) -> None:
     p.add_argument("--subjects", type=int, nargs="+", default=[4, 8, 16, 64])
     p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                    help="wall: elapsed time; cpu: process CPU time (use with --threads 1 on a busy machine)")
+    p.add_argument("--keep-freed-memory", action="store_true",
+                   help="call xsub.train.keep_freed_memory() first (glibc: no page faults every step)")
     p.add_argument("--jemalloc", nargs="?", const="", default=None, metavar="PATH",
                    help="rerun with jemalloc preloaded (keeping freed memory); PATH defaults to the system's")
     p.add_argument("--skip-seed", action="store_true", help="only the S scaling")
@@ -186,8 +190,11 @@ def main(argv=None) -> None:
         CLOCK = time.process_time
     if args.quick:
         args.steps, args.repeats, args.check_steps, args.subjects = 2, 1, 3, [4, 8]
+    kept = keep_freed_memory() if args.keep_freed_memory else False
+    if args.keep_freed_memory and not kept:
+        print("--keep-freed-memory: this C library is not glibc; nothing changed")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.clock} clock, "
-          f"allocator: {allocator()}")
+          f"allocator: {allocator(kept)}")
     if not args.skip_seed:
         compare_with_seed(args)
     scaling(args)

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import ctypes
 import dataclasses
 import json
 import math
@@ -28,8 +29,8 @@ from .models import CrossSubjectEncoder, leave_one_out_mean
 from .synthetic import make_synthetic
 
 # %% auto #0
-__all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'val_set_runs', 'data_root', 'load_data',
-           'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'build_model', 'load_model',
+__all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'val_set_runs', 'data_root',
+           'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'build_model', 'load_model',
            'TrainResult', 'learning_rate', 'validate', 'train']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
@@ -72,6 +73,7 @@ class TrainConfig:
     num_workers: int = _knob(0, "DataLoader worker processes")
     bf16: bool = _knob(False, "bfloat16 autocast for the training forward (CPU or GPU)")
     compile: bool = _knob(False, "torch.compile the model for training")
+    keep_freed_memory: bool = _knob(True, "keep freed memory for reuse (glibc malloc): no page faults every step")
     out_dir: str = _knob("outputs/train", "folder for config.json, metrics.jsonl and checkpoints")
     progress: bool = _knob(True, "show progress bars")
 
@@ -129,6 +131,18 @@ def resolve_device(device: str = "auto") -> torch.device:
     if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
         return torch.device("mps")
     return torch.device("cpu")
+
+# %% ../nbs/03_train.ipynb #a1efdadb
+def keep_freed_memory() -> bool:
+    "Make glibc's malloc keep freed memory for reuse (no page faults every step); process-wide. False where not glibc."
+    try:
+        libc = ctypes.CDLL(None)
+        mallopt, gnu_version = libc.mallopt, libc.gnu_get_libc_version
+    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl)
+        return False
+    M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # from glibc's malloc.h
+    return bool(mallopt(M_MMAP_MAX, 0)) and bool(mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
+
 
 # %% ../nbs/03_train.ipynb #f5c01a38
 def val_set_runs(root, name: str, zscore: bool = False, progress: bool = False) -> dict:
@@ -312,6 +326,8 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     out_dir.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
     device = resolve_device(config.device)
+    if config.keep_freed_memory:
+        keep_freed_memory()
     torch.manual_seed(config.seed)
     data = ClipDataset(train_runs, config.sample_length, config.samples_per_epoch, shuffle=True, seed=config.seed)
     model_args = dict(n_subjects=data.n_subjects, n_parcels=data.n_parcels, **config.model_args())
