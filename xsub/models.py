@@ -109,6 +109,9 @@ def depthwise_conv_time_major(x: torch.Tensor, weight: torch.Tensor, bias: torch
     "Centred depthwise conv over time of time-major `x (N, L, C)` with `weight (C, k)` (odd k) and `bias (C,)`."
     N, L, C = x.shape
     k = weight.shape[-1]
+    if weight.shape != (C, k) or k % 2 == 0:
+        raise ValueError(f"depthwise_conv_time_major: weight {tuple(weight.shape)} must be (C={C}, k) with an odd k "
+                         f"(a centred filter per channel of x {tuple(x.shape)}).")
     image = x.reshape(N, L, 1, C).permute(0, 3, 1, 2)  # (N, C, L, 1) in channels-last memory: a view
     y = F.conv2d(image, weight.reshape(C, 1, k, 1), bias, padding=(k // 2, 0), groups=C)  # (N, C, L, 1)
     return y.permute(0, 2, 3, 1).reshape(N, L, C)  # (N, L, C): a view when the conv kept channels-last
@@ -143,9 +146,9 @@ class _SubjectLinear(torch.autograd.Function):
 
 def subject_linear(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
     "S linear maps at once: `x (R, S, I)`, `weight (S, O, I)`, `bias (S, O)` -> `(R, S, O)`, out[:, s] = x[:, s] @ weight[s].T + bias[s]."
-    if x.ndim != 3 or weight.shape[0] != x.shape[1] or weight.shape[2] != x.shape[2]:
+    if x.ndim != 3 or weight.shape[0] != x.shape[1] or weight.shape[2] != x.shape[2] or bias.shape != weight.shape[:2]:
         raise ValueError(f"subject_linear: x (R, S, I) = {tuple(x.shape)} does not fit weight (S, O, I) = "
-                         f"{tuple(weight.shape)}.")
+                         f"{tuple(weight.shape)} and bias (S, O) = {tuple(bias.shape)}.")
     device = x.device.type
     if torch.is_autocast_enabled(device):  # cast as autocast casts a matmul (bf16 on CPU)
         dtype = torch.get_autocast_dtype(device)

@@ -136,12 +136,13 @@ def resolve_device(device: str = "auto") -> torch.device:
 def keep_freed_memory() -> bool:
     "Make glibc's malloc keep freed memory for reuse (no page faults every step); process-wide. False where not glibc."
     try:
-        libc = ctypes.CDLL(None)
-        mallopt, gnu_version = libc.mallopt, libc.gnu_get_libc_version
-    except (OSError, AttributeError):  # not glibc (macOS, Windows, musl)
+        libc = ctypes.CDLL(None)  # the C library this process runs on
+    except (OSError, TypeError):  # Windows: no process-wide C library handle
+        return False
+    if not hasattr(libc, "gnu_get_libc_version"):  # not glibc (macOS, musl): mallopt differs or is absent
         return False
     M_TRIM_THRESHOLD, M_MMAP_MAX = -1, -4  # from glibc's malloc.h
-    return bool(mallopt(M_MMAP_MAX, 0)) and bool(mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
+    return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, 2**31 - 1))
 
 
 # %% ../nbs/03_train.ipynb #f5c01a38
