@@ -69,10 +69,15 @@ def make_batches(n_batches: int, batch_size: int, n_subjects: int, length: int, 
     return list(shared + noise)  # B x (N, S, L, P)
 
 
-def train_steps(model, batches, n_steps: int, bf16: bool, opt: torch.optim.Optimizer | None = None,
-                lr: float = 3e-4) -> tuple[list[float], list[float]]:
-    "Run AdamW steps cycling over `batches` (a new optimizer unless `opt` is given); returns (seconds per step, losses)."
-    opt = opt or torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-3)
+def adamw(model) -> torch.optim.AdamW:
+    "The seed's optimizer: AdamW, lr 3e-4, weight decay 1e-3."
+    return torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=1e-3)
+
+
+def train_steps(model, batches, n_steps: int, bf16: bool,
+                opt: torch.optim.Optimizer | None = None) -> tuple[list[float], list[float]]:
+    "Run optimizer steps cycling over `batches` (a new `adamw` unless `opt` is given); returns (seconds per step, losses)."
+    opt = opt or adamw(model)
     times, losses = [], []
     for i in range(n_steps):
         x = batches[i % len(batches)]
@@ -101,7 +106,7 @@ class Kernel:
 def median_step(model, batches, bf16: bool, warmup: int, steps: int, repeats: int, kernel: Kernel | None = None,
                 opt: torch.optim.Optimizer | None = None) -> float:
     "Median seconds per training step over `repeats` blocks of `steps` steps, after `warmup` steps, with one optimizer."
-    opt = opt or torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=1e-3)
+    opt = opt or adamw(model)
     train_steps(model, batches, warmup, bf16, opt)  # the first step also allocates the optimizer's state
     if kernel:
         kernel.start()
@@ -123,7 +128,7 @@ def compare_with_seed(args) -> None:
         _, fast_losses = train_steps(fast, batches, args.check_steps, bf16)
         # speed: interleave the two models so background load hits both alike
         t_seed, t_fast, k_seed, k_fast = [], [], Kernel(), Kernel()
-        opt_seed, opt_fast = (torch.optim.AdamW(m.parameters(), lr=3e-4, weight_decay=1e-3) for m in (seed, fast))
+        opt_seed, opt_fast = adamw(seed), adamw(fast)
         faults = {"seed": [], "xsub": []}
         for _ in range(args.repeats):
             t_seed.append(median_step(seed, batches, bf16, 1, args.steps, 1, k_seed, opt_seed))
