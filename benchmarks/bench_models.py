@@ -5,12 +5,14 @@ same run, from the same weights on the same batches, in fp32 and with bf16 autoc
 ratio, and the final losses (which must agree: same model, same data, same number of steps). Then prints xsub's
 samples/s for S = 4, 8, 16, 64 subjects and the cost per subject. Page faults and system time per step are printed
 beside every figure: glibc's malloc returns large freed blocks to the kernel, so every step page-faults fresh
-memory in, and that work grows faster than S. `--keep-freed-memory` first calls `xsub.train.keep_freed_memory()`
-(what `xsub_train` does by default); `--jemalloc` reruns the benchmark with jemalloc preloaded and set to keep freed
-memory (PyTorch's CPU tuning advice). Either applies to both models alike.
+memory in, and that work grows faster than S. So by default the benchmark first calls
+`xsub.train.keep_freed_memory()`, as `xsub_train` does (`--no-keep-freed-memory`: glibc's default settings);
+`--jemalloc` reruns it with jemalloc preloaded and set to keep freed memory (PyTorch's CPU tuning advice).
+Each applies to both models alike.
 
-    python benchmarks/bench_models.py                 # all threads torch sees, the default allocator
-    python benchmarks/bench_models.py --threads 2 --repeats 5 --keep-freed-memory
+    python benchmarks/bench_models.py                 # all threads torch sees, keeping freed memory
+    python benchmarks/bench_models.py --threads 2 --repeats 7
+    python benchmarks/bench_models.py --no-keep-freed-memory   # glibc's default malloc settings
     python benchmarks/bench_models.py --jemalloc      # needs libjemalloc.so.2 (apt install libjemalloc2), or:
     python benchmarks/bench_models.py --jemalloc /path/to/libjemalloc.so.2
     python benchmarks/bench_models.py --threads 1 --clock cpu   # CPU seconds: steadier on a shared machine
@@ -136,10 +138,12 @@ def compare_with_seed(args) -> None:
             t_fast.append(median_step(fast, batches, bf16, 1, args.steps, 1, k_fast, opt_fast))
             faults["xsub"].append(k_fast.per_step(args.steps))
         ts, tf = statistics.median(t_seed), statistics.median(t_fast)
+        pairs = [s / f for s, f in zip(t_seed, t_fast)]  # ratio of each interleaved seed/xsub pair of blocks
         tag = "bf16 autocast" if bf16 else "fp32"
         if not bf16:
             seed_fp32 = ts
-        print(f"{tag:>13}: seed {N / ts:7.1f} samples/s | xsub {N / tf:7.1f} samples/s | xsub/seed {ts / tf:.2f}x"
+        print(f"{tag:>13}: seed {N / ts:7.1f} samples/s | xsub {N / tf:7.1f} samples/s | xsub/seed {ts / tf:.2f}x "
+              f"(pairs {min(pairs):.2f}-{max(pairs):.2f}x)"
               + (f" | xsub bf16 / seed fp32 {seed_fp32 / tf:.2f}x" if bf16 else ""))
         for name, f in faults.items():
             print(f"{'':>13}  {name}: {statistics.median(x[0] for x in f):7.0f} page faults/step, "
@@ -156,7 +160,7 @@ def scaling(args) -> None:
         torch.manual_seed(0)
         model = CrossSubjectEncoder(S, P, D, k)
         batches = make_batches(2, N, S, L, P)
-        steps, kernel = max(2, args.steps // max(1, S // 8)), Kernel()
+        steps, kernel = max(3, args.steps // max(1, S // 8)), Kernel()  # fewer steps for large S, never fewer than 3
         t = median_step(model, batches, False, 2, steps, args.repeats, kernel)
         faults, system = kernel.per_step(steps * args.repeats)
         per_subject = t / S
@@ -179,8 +183,9 @@ def main(argv=None) -> None:
     p.add_argument("--subjects", type=int, nargs="+", default=[4, 8, 16, 64])
     p.add_argument("--clock", choices=["wall", "cpu"], default="wall",
                    help="wall: elapsed time; cpu: process CPU time (use with --threads 1 on a busy machine)")
-    p.add_argument("--keep-freed-memory", action="store_true",
-                   help="call xsub.train.keep_freed_memory() first (glibc: no page faults every step)")
+    p.add_argument("--keep-freed-memory", action=argparse.BooleanOptionalAction, default=True,
+                   help="call xsub.train.keep_freed_memory() first, as xsub_train does (glibc: no page faults "
+                        "every step); --no-keep-freed-memory keeps glibc's default settings")
     p.add_argument("--jemalloc", nargs="?", const="", default=None, metavar="PATH",
                    help="rerun with jemalloc preloaded (keeping freed memory); PATH defaults to the system's")
     p.add_argument("--skip-seed", action="store_true", help="only the S scaling")
@@ -197,7 +202,7 @@ def main(argv=None) -> None:
         args.steps, args.repeats, args.check_steps, args.subjects = 2, 1, 3, [4, 8]
     kept = keep_freed_memory() if args.keep_freed_memory else False
     if args.keep_freed_memory and not kept:
-        print("--keep-freed-memory: this C library is not glibc; nothing changed")
+        print("keep_freed_memory: this C library is not glibc; its malloc keeps its own settings")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.clock} clock, "
           f"allocator: {allocator(kept)}")
     if not args.skip_seed:

@@ -1,0 +1,29 @@
+"The benchmark scripts, run small: they must run, print their figures, and show both models at equal accuracy."
+import re
+import subprocess
+import sys
+
+from conftest import REPO
+
+
+def bench(script: str, *args: str) -> str:
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / script), *args], capture_output=True, text=True,
+                       timeout=600)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+def test_bench_models_same_losses_and_all_figures():
+    out = bench("bench_models.py", "--quick", "--embed-dim", "32", "--kernel-size", "3", "--batch-size", "4",
+                "--length", "16", "--threads", "1")
+    ratios = re.findall(r"xsub/seed (\d+\.\d+)x", out)
+    assert len(ratios) == 2, out  # fp32 and bf16 autocast
+    diffs = [float(d) for d in re.findall(r"\|diff\| (\S+)", out)]
+    assert len(diffs) == 2 and diffs[0] < 1e-5 and diffs[1] < 1e-3, out  # same weights, data, steps: same loss
+    assert re.search(r"S\s+4: .* per subject", out) and re.search(r"S\s+8: .* per subject", out), out
+
+
+def test_bench_data_prints_the_ratio():
+    out = bench("bench_data.py", "--runs", "3", "--trs", "100", "--parcels", "50", "--num-samples", "64",
+                "--repeats", "1")
+    assert re.search(r"ratio xsub / seed: \d+\.\d+x", out), out
