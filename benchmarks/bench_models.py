@@ -2,7 +2,10 @@
 
 Trains the seed configuration (embed 256, kernel 11, batch 16, clips of 64 TRs, P 1000, S 4) with both models in the
 same run, from the same weights on the same batches, in fp32 and with bf16 autocast, and prints samples/s, the
-ratio, and the final losses (which must agree: same model, same data, same number of steps). Then prints xsub's
+ratio, and the final losses (which must agree: same model, same data, same number of steps). Each side trains the
+way its code does: the seed with PyTorch's default AdamW, xsub with `xsub.train.adamw` (PyTorch's fused AdamW, as
+`xsub_train` uses it; same settings). A second line shows xsub's model with the seed's optimizer, so the model's own
+share of the speed-up shows. Then prints xsub's
 samples/s for S = 4, 8, 16, 64 subjects and the cost per subject. Page faults and system time per step are printed
 beside every figure: glibc's malloc returns large freed blocks to the kernel, so every step page-faults fresh
 memory in, and that work grows faster than S. So by default the benchmark first calls
@@ -19,6 +22,7 @@ Each applies to both models alike.
     python benchmarks/bench_models.py --quick         # smaller, for a smoke test
 """
 import argparse
+import copy
 import ctypes.util
 import os
 import resource
@@ -33,6 +37,7 @@ import torch.nn.functional as F
 CLOCK = time.perf_counter  # --clock cpu: time.process_time (CPU seconds of this process; robust on a shared machine)
 JEMALLOC_CONF = "dirty_decay_ms:-1,muzzy_decay_ms:-1"  # keep freed pages for reuse instead of returning them
 
+import xsub.train
 from xsub.models import CrossSubjectEncoder, SeedModel, copy_seed_weights
 from xsub.train import keep_freed_memory
 
@@ -74,6 +79,17 @@ def make_batches(n_batches: int, batch_size: int, n_subjects: int, length: int, 
 def adamw(model) -> torch.optim.AdamW:
     "The seed's optimizer: AdamW, lr 3e-4, weight decay 1e-3."
     return torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=1e-3)
+
+
+def xsub_adamw(model) -> torch.optim.AdamW:
+    "xsub's optimizer with the seed's settings: `xsub.train.adamw` (fused AdamW where PyTorch has it), lr 3e-4, wd 1e-3."
+    return xsub.train.adamw(model.parameters(), lr=3e-4, weight_decay=1e-3)
+
+
+def final_losses(model, make_optimizer, batches, n_steps: int, bf16: bool) -> list[float]:
+    "Losses of `n_steps` training steps of a copy of `model` (the model itself is left untouched)."
+    model = copy.deepcopy(model)
+    return train_steps(model, batches, n_steps, bf16, make_optimizer(model))[1]
 
 
 def train_steps(model, batches, n_steps: int, bf16: bool,
@@ -124,32 +140,37 @@ def compare_with_seed(args) -> None:
     for bf16 in (False, True):
         torch.manual_seed(3315)
         seed = SeedModel(S, P, D, k)
-        fast = copy_seed_weights(seed, CrossSubjectEncoder(S, P, D, k, skip=False))
+        models = {"seed": (seed, adamw),  # the seed's model and optimizer
+                  "xsub": (copy_seed_weights(seed, CrossSubjectEncoder(S, P, D, k, skip=False)), xsub_adamw),
+                  "xsub model, seed's AdamW": (copy_seed_weights(seed, CrossSubjectEncoder(S, P, D, k, skip=False)),
+                                               adamw)}
         # accuracy: same weights, same batches, same steps -> same losses
-        _, seed_losses = train_steps(seed, batches, args.check_steps, bf16)
-        _, fast_losses = train_steps(fast, batches, args.check_steps, bf16)
-        # speed: interleave the two models so background load hits both alike
-        t_seed, t_fast, k_seed, k_fast = [], [], Kernel(), Kernel()
-        opt_seed, opt_fast = adamw(seed), adamw(fast)
-        faults = {"seed": [], "xsub": []}
+        losses = {name: final_losses(m, make, batches, args.check_steps, bf16) for name, (m, make) in models.items()}
+        # speed: interleave the models so background load hits all alike
+        times = {name: [] for name in models}
+        faults = {name: [] for name in models}
+        opts = {name: make(m) for name, (m, make) in models.items()}
         for _ in range(args.repeats):
-            t_seed.append(median_step(seed, batches, bf16, 1, args.steps, 1, k_seed, opt_seed))
-            faults["seed"].append(k_seed.per_step(args.steps))
-            t_fast.append(median_step(fast, batches, bf16, 1, args.steps, 1, k_fast, opt_fast))
-            faults["xsub"].append(k_fast.per_step(args.steps))
-        ts, tf = statistics.median(t_seed), statistics.median(t_fast)
-        pairs = [s / f for s, f in zip(t_seed, t_fast)]  # ratio of each interleaved seed/xsub pair of blocks
+            for name, (m, _) in models.items():
+                kernel = Kernel()
+                times[name].append(median_step(m, batches, bf16, 1, args.steps, 1, kernel, opts[name]))
+                faults[name].append(kernel.per_step(args.steps))
+        ts, tf, tm = (statistics.median(times[name]) for name in models)
+        pairs = [a / b for a, b in zip(times["seed"], times["xsub"])]  # each interleaved seed/xsub pair of blocks
         tag = "bf16 autocast" if bf16 else "fp32"
         if not bf16:
             seed_fp32 = ts
         print(f"{tag:>13}: seed {N / ts:7.1f} samples/s | xsub {N / tf:7.1f} samples/s | xsub/seed {ts / tf:.2f}x "
               f"(pairs {min(pairs):.2f}-{max(pairs):.2f}x)"
               + (f" | xsub bf16 / seed fp32 {seed_fp32 / tf:.2f}x" if bf16 else ""))
+        print(f"{'':>13}  xsub's model with the seed's AdamW (not fused): {N / tm:7.1f} samples/s, {ts / tm:.2f}x the seed")
         for name, f in faults.items():
             print(f"{'':>13}  {name}: {statistics.median(x[0] for x in f):7.0f} page faults/step, "
                   f"{statistics.median(x[1] for x in f) * 1e3:5.1f} ms system time/step")
-        print(f"{'':>13}  loss after {args.check_steps} steps: seed {seed_losses[-1]:.5f}, xsub {fast_losses[-1]:.5f} "
-              f"(first {seed_losses[0]:.5f}); |diff| {abs(seed_losses[-1] - fast_losses[-1]):.2e}")
+        first, last = losses["seed"][0], losses["seed"][-1]
+        print(f"{'':>13}  loss after {args.check_steps} steps (first {first:.5f}): seed {last:.5f}, "
+              + ", ".join(f"{name} {v[-1]:.5f} (|diff| {abs(v[-1] - last):.2e})" for name, v in losses.items()
+                          if name != "seed"))
 
 
 def scaling(args) -> None:

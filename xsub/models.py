@@ -118,27 +118,35 @@ def depthwise_conv_time_major(x: torch.Tensor, weight: torch.Tensor, bias: torch
 
 
 # %% ../nbs/02_models.ipynb #336c7f53
+def _subject_major(x: torch.Tensor) -> torch.Tensor:
+    "(R, S, F) -> (S, R, F): a view, copied once where the matmul would copy it anyway (bf16/fp16 on CPU)."
+    xs = x.transpose(0, 1)  # (S, R, F): a strided view
+    low_precision_cpu = x.device.type == "cpu" and x.dtype in (torch.bfloat16, torch.float16)
+    return xs.contiguous() if low_precision_cpu else xs  # oneDNN's low-precision bmm copies strided operands
+
+
 class _SubjectLinear(torch.autograd.Function):
     "Per-subject linear maps from and to the time-major `(R, S, features)` layout, with no transpose copies."
     @staticmethod
     def forward(ctx, x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
         # x: (R, S, I), weight: (S, O, I), bias: (S, O)
-        ctx.save_for_backward(x, weight)
+        xs = _subject_major(x)  # (S, R, I)
+        ctx.save_for_backward(xs, weight)
         out = x.new_empty(x.shape[0], weight.shape[0], weight.shape[1])  # (R, S, O)
-        torch.baddbmm(bias[:, None], x.transpose(0, 1), weight.transpose(1, 2),
+        torch.baddbmm(bias[:, None], xs, weight.transpose(1, 2),
                       out=out.transpose(0, 1))  # (S, R, I) @ (S, I, O) -> (S, R, O), written into (R, S, O)
         return out
 
     @staticmethod
     def backward(ctx, grad: torch.Tensor):  # grad: (R, S, O)
-        x, weight = ctx.saved_tensors
-        g = grad.transpose(0, 1)  # (S, R, O): a view
+        xs, weight = ctx.saved_tensors  # xs: (S, R, I)
+        g = _subject_major(grad)  # (S, R, O)
         grad_x = grad_w = grad_b = None
         if ctx.needs_input_grad[0]:
-            grad_x = grad.new_empty(x.shape)  # (R, S, I)
+            grad_x = grad.new_empty(xs.shape[1], xs.shape[0], xs.shape[2])  # (R, S, I)
             torch.bmm(g, weight, out=grad_x.transpose(0, 1))  # (S, R, O) @ (S, O, I) -> (S, R, I)
         if ctx.needs_input_grad[1]:
-            grad_w = torch.bmm(g.transpose(1, 2), x.transpose(0, 1))  # (S, O, R) @ (S, R, I) -> (S, O, I)
+            grad_w = torch.bmm(g.transpose(1, 2), xs)  # (S, O, R) @ (S, R, I) -> (S, O, I)
         if ctx.needs_input_grad[2]:
             grad_b = grad.sum(0)  # (S, O)
         return grad_x, grad_w, grad_b

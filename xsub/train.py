@@ -31,7 +31,7 @@ from .synthetic import make_synthetic
 # %% auto #0
 __all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'val_set_runs', 'data_root',
            'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'build_model', 'load_model',
-           'TrainResult', 'learning_rate', 'validate', 'train']
+           'TrainResult', 'adamw', 'learning_rate', 'validate', 'train']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str):
@@ -255,13 +255,21 @@ class TrainResult:
     def best_checkpoint(self) -> Path: return self.out_dir / "best.pt"
 
 
+def adamw(params, lr: float, weight_decay: float = 0.0) -> torch.optim.AdamW:
+    "`torch.optim.AdamW`, fused into one kernel per step where PyTorch has one (CPU, CUDA): the same update, faster."
+    groups = list(params)  # tensors, or dicts with a "params" list
+    tensors = [t for g in groups for t in (g["params"] if isinstance(g, dict) else [g])]
+    fused = True if tensors and all(t.device.type in ("cpu", "cuda") for t in tensors) else None  # None: default
+    return torch.optim.AdamW(groups, lr=lr, weight_decay=weight_decay, fused=fused)
+
+
 def _optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.AdamW:
     "AdamW with weight decay on weight matrices and conv filters only (not on biases, gains, norms, mixing weights)."
     decay = [p for n, p in model.named_parameters() if n.endswith("weight") and not n.startswith("norm")]
     ids = {id(p) for p in decay}
     rest = [p for p in model.parameters() if id(p) not in ids]
-    return torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
-                              {"params": rest, "weight_decay": 0.0}], lr=config.lr)
+    return adamw([{"params": decay, "weight_decay": config.weight_decay},
+                  {"params": rest, "weight_decay": 0.0}], lr=config.lr)
 
 
 def learning_rate(config: TrainConfig, step: int, total_steps: int) -> float:
