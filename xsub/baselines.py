@@ -230,7 +230,7 @@ def default_baselines() -> dict[str, object]:
     if brainiak_available():
         baselines["srm"] = SharedResponse()
     else:
-        warnings.warn("BrainIAK is not installed: the SRM baseline is left out (`pip install mpich brainiak`).")
+        warnings.warn("BrainIAK is not installed: the SRM baseline is left out (`pip install mpich brainiak`).", stacklevel=2)
     return baselines
 
 # %% ../nbs/05_baselines.ipynb #c05d9ab8

@@ -173,7 +173,7 @@ def select_keys(keys: Iterable[str], task: str = "friends", seasons: Iterable[in
             if movies is not None and not {movie_clip[1], task_value} & movies: continue
             if runs is not None and int(entities["run"]) not in runs: continue
         if name in selected:
-            warnings.warn(f"{source}: keys {selected[name]!r} and {key!r} are the same run {name!r}; keeping the first.")
+            warnings.warn(f"{source}: keys {selected[name]!r} and {key!r} are the same run {name!r}; keeping the first.", stacklevel=2)
             continue
         selected[name] = key
     return selected

@@ -104,7 +104,7 @@ def parcel_labels(data_dir: str | os.PathLike | None = None, download: bool = Fa
                 return load_atlas(data_dir, download=True).table.name.to_numpy()  # (1000,)
             except Exception as failed:  # offline: the fetcher cannot reach its server
                 missing = f"{missing} The download failed too: {type(failed).__name__}."
-        warnings.warn(f"parcel label names left empty: {missing}")
+        warnings.warn(f"parcel label names left empty: {missing}", stacklevel=2)
         return None
     return np.loadtxt(folder / schaefer_file_names()[0], dtype=str, usecols=1)  # (1000,) '7Networks_LH_Vis_1', ...
 

@@ -279,7 +279,7 @@ def make_synthetic(preset: str = "small", out: str | Path | None = None, seed: i
             raise FileExistsError(f"{marker} describes another data set (preset {found.get('preset')!r}, seed "
                                   f"{found.get('seed')}); pass overwrite=True or choose another `out`")
         warnings.warn(f"{out} holds preset {preset!r} seed {seed} from another generator version or configuration: "
-                      f"regenerating it")
+                      f"regenerating it", stacklevel=2)
     marker.unlink(missing_ok=True)  # from here on, the folder is incomplete until the marker is written again
     with threadpool_limits(limits=1, user_api="blas"):  # one BLAS thread: the same bytes on any machine, and faster
         _write_synthetic(cfg, seed, root, truth_dir, stamp, progress)
