@@ -27,8 +27,8 @@ def test_xsub_synth(tmp_path, cache):
 
 def test_xsub_train_then_xsub_plot(tmp_path, cache):
     out = tmp_path / "run"
-    r = run("xsub_train", "--preset", "tiny", "--epochs", "1", "--samples-per-epoch", "64", "--out-dir", str(out),
-            "--no-progress", env=cache)
+    r = run("xsub_train", "--preset", "tiny", "--epochs", "1", "--samples_per_epoch", "64", "--out-dir", str(out),
+            "--no-progress", env=cache)  # both flag spellings are accepted
     assert r.returncode == 0, r.stderr[-3000:]
     assert "of oracle" in r.stdout and "outputs" in r.stdout
     for name in ["metrics.json", "parcels.csv", "best.pt", "learning_curve.png", "r_by_network.png"]:
@@ -40,6 +40,6 @@ def test_xsub_train_then_xsub_plot(tmp_path, cache):
 
 
 def test_xsub_compare(tmp_path, cache):
-    r = run("xsub_compare", "--out", str(tmp_path / "cmp"), "--preset", "tiny", "--no_model", "--quiet", env=cache)
+    r = run("xsub_compare", "--out", str(tmp_path / "cmp"), "--preset", "tiny", "--no-model", "--quiet", env=cache)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "ridge" in r.stdout and (tmp_path / "cmp" / "comparison.csv").stat().st_size > 0

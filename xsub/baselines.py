@@ -14,14 +14,13 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from fastcore.script import call_parse
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GroupKFold
 from tqdm.auto import tqdm
 
 from .data import NETWORKS, SUBJECTS, load_runs, parcel_networks, pearson_r, write_text_atomic
 from .evaluate import leave_one_out_predictions, score_methods, summarize, truth_runs
-from .synthetic import oracle_r
+from .synthetic import console_script, oracle_r
 from .train import TrainConfig, data_root, load_data
 
 # %% auto #0
@@ -371,8 +370,8 @@ def read_model_scores(run_dir: str | Path, subjects: Sequence = SUBJECTS, method
     "Scores `{set: r (S, P)}` of `method` from the `parcels.csv` an `xsub_train` run wrote into `run_dir`."
     path = Path(run_dir) / "parcels.csv"
     if not path.is_file():
-        raise FileNotFoundError(f"No {path}: pass --run_dir a folder written by xsub_train (it has metrics.json and "
-                                f"parcels.csv), or leave --run_dir out to train the model.")
+        raise FileNotFoundError(f"No {path}: pass --run-dir a folder written by xsub_train (it has metrics.json and "
+                                f"parcels.csv), or leave --run-dir out to train the model.")
     frame = pd.read_csv(path)
     if f"r_{method}" not in frame.columns:
         raise ValueError(f"{path} has no column r_{method} (columns: {list(frame.columns)}).")
@@ -451,7 +450,7 @@ def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str
             "paths": paths}
 
 # %% ../nbs/05_baselines.ipynb #b4b305a9
-@call_parse
+@console_script
 def xsub_compare(out: str = "outputs/xsub_compare",  # folder for comparison.csv/json, ceilings.csv, ceiling_errors.csv
                  data_root: str = None,  # algonauts_2025.competitors folder (default: the synthetic preset)
                  preset: str = "small",  # synthetic preset when no data_root is given (tiny, small, full)

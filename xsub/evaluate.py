@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import tempfile
 import warnings
 from collections.abc import Mapping, Sequence
@@ -19,6 +20,7 @@ import torch
 
 from .data import FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, write_text_atomic, zscore_stats
 from .models import leave_one_out_mean
+from .synthetic import spell_flags
 from .train import TrainConfig, config_parser, data_root, load_data, parse_config, predict_runs, score_runs, train
 
 # %% auto #0
@@ -221,7 +223,8 @@ def xsub_train(argv: Sequence[str] | None = None) -> None:
                           "it on the validation sets next to the leave-one-out baseline (and the oracle on synthetic "
                           "data), and write checkpoints, metrics.json, parcels.csv and figures into --out-dir.")
     parser.add_argument("--save-predictions", action="store_true", help="also write predictions (.h5, .npy submission)")
-    args = vars(parser.parse_args(argv))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = vars(parser.parse_args(spell_flags(argv, "-")))  # --flag_name works too
     save = args.pop("save_predictions")
     config = TrainConfig.from_dict({k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
     done = run_experiment(config, save_predictions_=save)

@@ -21,10 +21,10 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 from nilearn import datasets, image, plotting, surface
-from fastcore.script import call_parse
 from scipy import ndimage
 
 from .data import NETWORK_COUNTS, NETWORKS, SUBJECTS, TR, atomic_write, parcel_networks, pearson_r
+from .synthetic import console_script
 
 # %% auto #0
 __all__ = ['ATLAS_ENV', 'N_PARCELS', 'SURFACE_VIEWS', 'NETWORK_COLORS', 'schaefer_file_names', 'atlas_search_dirs',
@@ -611,7 +611,7 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
     return paths
 
 # %% ../nbs/06_plotting.ipynb #7fc2dc16
-@call_parse
+@console_script
 def xsub_plot(run_dir: str,  # folder written by xsub_train (has parcels.csv and metrics.jsonl)
               set_name: str = None,  # validation set to map (default: the early-stopping set)
               atlas_dir: str = None,  # folder holding schaefer_2018/ (default: $XSUB_ATLAS_DIR, then nilearn's)

@@ -5,8 +5,10 @@
 # %% ../nbs/01_synthetic.ipynb #e9e67cda
 from __future__ import annotations
 
+import functools
 import json
 import os
+import sys
 import time
 import warnings
 import zlib
@@ -26,7 +28,8 @@ from .data import NETWORKS, SUBJECTS, TR, atomic_write, bold_path, parcel_networ
 # %% auto #0
 __all__ = ['PRESETS', 'GENERATOR_VERSION', 'HRF_TRS', 'default_cache_dir', 'SyntheticConfig', 'synthetic_runs', 'stimulus_name',
            'named_rng', 'drive_kernel', 'smooth_drive', 'shifted_hrf', 'shared_parameters', 'subject_parameters',
-           'stimulus_part', 'subject_noise', 'subject_runs', 'make_synthetic', 'load_truth', 'oracle_r', 'xsub_synth']
+           'stimulus_part', 'subject_noise', 'subject_runs', 'make_synthetic', 'load_truth', 'oracle_r', 'spell_flags',
+           'console_script', 'xsub_synth']
 
 # %% ../nbs/01_synthetic.ipynb #5e466906
 def default_cache_dir() -> Path:
@@ -356,8 +359,31 @@ def oracle_r(root: str | Path, names, subjects=SUBJECTS) -> np.ndarray:
     truth_all = np.concatenate([truth[n] for n in names], axis=1)  # (S, T, P)
     return pearson_r(data_all, truth_all, 1)  # (S, P)
 
+# %% ../nbs/01_synthetic.ipynb #1d6d216f
+def spell_flags(argv: list[str], sep: str) -> list[str]:
+    "Command-line arguments with every `--flag-name` (or `--flag_name`) spelled with `sep` between words; values untouched."
+    def spell(arg: str) -> str:
+        if not arg.startswith("--") or arg == "--":
+            return arg
+        name, eq, value = arg.partition("=")
+        return "--" + name[2:].replace("-", sep).replace("_", sep) + eq + value
+    return [spell(a) for a in argv]
+
+
+def console_script(func):
+    "fastcore's `call_parse`, accepting `--flag-names` with dashes as well as the underscores it spells them with."
+    run_from_argv = call_parse(func)
+
+    @functools.wraps(func)
+    def main(*args, **kwargs):
+        if not (args or kwargs):  # called as a console script: parse sys.argv
+            sys.argv[1:] = spell_flags(sys.argv[1:], "_")
+        return run_from_argv(*args, **kwargs)
+    return main
+
+
 # %% ../nbs/01_synthetic.ipynb #9c10c13d
-@call_parse
+@console_script
 def xsub_synth(out: str = None,  # folder to write into (default: $XSUB_CACHE/synthetic/<preset>-seed<seed>)
                preset: str = "small",  # tiny (tests), small (tutorial, main command) or full (real run counts)
                seed: int = 0,  # random seed: the same seed gives the same bytes

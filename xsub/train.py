@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import os
+import sys
 import tempfile
 import time
 import warnings
@@ -26,7 +27,7 @@ from tqdm.auto import tqdm
 
 from .data import SUBJECTS, ClipDataset, atomic_write, load_runs, pearson_r, write_text_atomic
 from .models import CrossSubjectEncoder, leave_one_out_mean
-from .synthetic import make_synthetic
+from .synthetic import make_synthetic, spell_flags
 
 # %% auto #0
 __all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'val_set_runs', 'data_root',
@@ -118,7 +119,8 @@ def config_parser(base: TrainConfig | None = None) -> argparse.ArgumentParser:
 
 def parse_config(argv: Sequence[str] | None = None, base: TrainConfig | None = None) -> TrainConfig:
     "A `TrainConfig` from command-line arguments (`argv=None`: `sys.argv`)."
-    args = vars(config_parser(base).parse_args(argv))
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = vars(config_parser(base).parse_args(spell_flags(argv, "-")))  # --flag_name works too
     return TrainConfig.from_dict({k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
 
 # %% ../nbs/03_train.ipynb #7c19b790
