@@ -591,7 +591,7 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
         paths["learning_curve"] = run_dir / "learning_curve.png"
         plt.close(plot_learning_curve(metrics, paths["learning_curve"], dpi))
     paths["r_by_network"] = run_dir / "r_by_network.png"
-    plt.close(plot_network_scores(scores, title=f"{set_name}: r by network (parcels, mean over subjects)",
+    plt.close(plot_network_scores(scores, title=f"{set_name}, parcels (mean over subjects)",
                                   out=paths["r_by_network"], dpi=dpi))
     try:
         atlas = load_atlas(data_dir, download=download and _atlas_missing(data_dir))
