@@ -174,3 +174,12 @@ def test_compare_reads_a_model_run_and_writes_tables(tiny, tmp_path):
     assert done["ceiling_errors"].loc["split_half", "all"] < 0
     with pytest.raises(FileNotFoundError, match="parcels.csv"):
         read_model_scores(tmp_path / "nothing")
+
+
+def test_others_side_by_side_matches_concatenation():
+    from xsub.baselines import _others_side_by_side
+    rng = np.random.default_rng(0)
+    runs = {f"r{i}": rng.standard_normal((4, 50 + i, 7)).astype(np.float32) for i in range(3)}
+    for s in range(4):
+        expected = np.concatenate([np.concatenate(list(np.delete(runs[n], s, 0)), 1) for n in runs])  # (sum T, 3 P)
+        np.testing.assert_array_equal(_others_side_by_side(runs, list(runs), s), expected)

@@ -103,6 +103,19 @@ def grouped_cv_alphas(stats: Sequence[tuple], alphas: np.ndarray, n_folds: int =
     return errors.argmin(0), errors
 
 # %% ../nbs/05_baselines.ipynb #e16b0058
+def _others_side_by_side(runs: Mapping[str, object], names: Sequence[str], s: int) -> np.ndarray:
+    "Every subject but `s`, parcels side by side, runs one after another: (sum T, (S-1) P), one allocation."
+    first = np.asarray(runs[names[0]])
+    n_subjects, _, n_parcels = first.shape
+    out = np.empty((sum(np.shape(runs[n])[1] for n in names), (n_subjects - 1) * n_parcels), dtype=first.dtype)
+    row = 0
+    for n in names:
+        others = np.delete(np.asarray(runs[n]), s, 0)  # (S-1, T, P)
+        out[row:row + others.shape[1]] = others.transpose(1, 0, 2).reshape(others.shape[1], -1)  # (T, (S-1) P)
+        row += others.shape[1]
+    return out
+
+
 class RidgeFIR:
     """Ridge with FIR delays: each subject's parcels from the other subjects' data at several delays.
 
@@ -145,10 +158,9 @@ class RidgeFIR:
         n_subjects = np.shape(runs[names[0]])[0]
         self.pcas_, self.coef_, self.alpha_, self.alpha_index_ = {}, {}, {}, {}
         for s in tqdm(range(n_subjects), desc="ridge", disable=not self.progress):
-            if self.features == "pca":
-                others = np.concatenate([np.concatenate(list(np.delete(np.asarray(runs[n]), s, 0)), 1)
-                                         for n in names])  # (sum T, (S-1) P)
-                self.pcas_[s] = PCA(self.n_components, svd_solver="randomized", random_state=self.seed).fit(others)
+            if self.features == "pca":  # fitted in place on one array of the others' data: no copies of it
+                self.pcas_[s] = PCA(self.n_components, svd_solver="randomized", random_state=self.seed,
+                                    copy=False).fit(_others_side_by_side(runs, names, s))
             stats = [self._stats(self._design(runs[n], s), np.asarray(runs[n][s])) for n in names]
             best, _ = grouped_cv_alphas(stats, self.alphas, self.n_folds)  # (P,)
             gram, cross = sum(st[0] for st in stats), sum(st[1] for st in stats)  # (B, F, F), (P, F)
