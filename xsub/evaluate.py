@@ -226,6 +226,6 @@ def xsub_train(argv: Sequence[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else list(argv)
     args = vars(parser.parse_args(spell_flags(argv, "-")))  # --flag_name works too
     save = args.pop("save_predictions")
-    config = TrainConfig.from_dict({k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
+    config = TrainConfig.from_dict(args)  # lists from nargs="+" become the fields' tuples
     done = run_experiment(config, save_predictions_=save)
     print(_report(done["summary"], done["paths"]))  # returns None: a console script's return value is its exit code

@@ -121,16 +121,18 @@ def load_atlas(data_dir: str | os.PathLike | None = None, resolution_mm: int = 2
     data_dir : folder holding `schaefer_2018/`; default `$XSUB_ATLAS_DIR`, else nilearn's data folders
     resolution_mm : 1 or 2, the voxel size of nilearn's Schaefer volume
     parcellation : optional label volume to paint on instead, e.g. an Algonauts `..._desc-dseg_parcellation.nii.gz`
-    download : let nilearn download missing files (needs network) instead of raising
+    download : let nilearn download the files when they are not on disk (needs network) instead of raising
 
     Returns
     -------
     ParcelAtlas with the label volume and the parcel table (1000 rows)
     """
-    if download:
-        root = data_dir if data_dir is not None else os.environ.get(ATLAS_ENV) or None
-    else:
-        root = find_atlas_dir(data_dir, resolution_mm)
+    try:
+        root = find_atlas_dir(data_dir, resolution_mm)  # on disk: never the network
+    except FileNotFoundError:
+        if not download:
+            raise
+        root = data_dir if data_dir is not None else os.environ.get(ATLAS_ENV) or None  # nilearn fetches into it
     fetched = datasets.fetch_atlas_schaefer_2018(n_rois=N_PARCELS, yeo_networks=7, resolution_mm=resolution_mm,
                                                  data_dir=root, verbose=0)
     if parcellation is not None and not Path(parcellation).is_file():
@@ -554,15 +556,6 @@ def plot_learning_curve(metrics: Sequence[Mapping], out: str | os.PathLike | Non
     return fig
 
 # %% ../nbs/06_plotting.ipynb #9f436095
-def _atlas_missing(data_dir) -> bool:
-    "True when the atlas files are not on disk where `find_atlas_dir` looks."
-    try:
-        find_atlas_dir(data_dir)
-        return False
-    except FileNotFoundError:
-        return True
-
-
 def run_scores(run_dir: str | os.PathLike, set_name: str | None = None) -> tuple[str, dict[str, np.ndarray]]:
     "(set name, `{method: r (S, P)}`) from a run folder's `parcels.csv`; default set: the early-stopping set."
     run_dir = Path(run_dir)
@@ -594,7 +587,7 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
     plt.close(plot_network_scores(scores, title=f"{set_name}, parcels (mean over subjects)",
                                   out=paths["r_by_network"], dpi=dpi))
     try:
-        atlas = load_atlas(data_dir, download=download and _atlas_missing(data_dir))
+        atlas = load_atlas(data_dir, download=download)
     except Exception as e:  # no atlas on disk (and, with download, no network)
         print(f"brain maps skipped: {str(e).split('. Fix:')[0]}" + ("" if download else
               f". Fix: set {ATLAS_ENV} to a folder with schaefer_2018/, or run `xsub_plot {run_dir}` with a network"))

@@ -31,8 +31,8 @@ from .synthetic import make_synthetic, spell_flags
 
 # %% auto #0
 __all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'val_set_runs', 'data_root',
-           'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'build_model', 'load_model',
-           'TrainResult', 'adamw', 'learning_rate', 'validate', 'train']
+           'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'TrainResult',
+           'adamw', 'learning_rate', 'validate', 'train']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str):
@@ -121,7 +121,7 @@ def parse_config(argv: Sequence[str] | None = None, base: TrainConfig | None = N
     "A `TrainConfig` from command-line arguments (`argv=None`: `sys.argv`)."
     argv = sys.argv[1:] if argv is None else list(argv)
     args = vars(config_parser(base).parse_args(spell_flags(argv, "-")))  # --flag_name works too
-    return TrainConfig.from_dict({k: tuple(v) if isinstance(v, list) else v for k, v in args.items()})
+    return TrainConfig.from_dict(args)  # lists from nargs="+" become the fields' tuples
 
 # %% ../nbs/03_train.ipynb #7c19b790
 def resolve_device(device: str = "auto") -> torch.device:
@@ -229,11 +229,6 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
     if missing:
         raise ValueError(f"{path} is not an xsub checkpoint: it lacks {sorted(missing)}.")
     return state
-
-
-def build_model(config: TrainConfig, n_subjects: int, n_parcels: int) -> CrossSubjectEncoder:
-    "The model a config describes, for data with `n_subjects` and `n_parcels`."
-    return CrossSubjectEncoder(n_subjects=n_subjects, n_parcels=n_parcels, **config.model_args())
 
 
 def load_model(checkpoint_path: str | os.PathLike, device: str | torch.device = "cpu") -> CrossSubjectEncoder:
@@ -386,17 +381,18 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
                 pred = step_model(clips)  # (N, S, L, P)
             loss = F.mse_loss(pred.float(), clips)  # every subject predicted from the others
-            if not torch.isfinite(loss):
+            value = loss.item()  # one device sync per step
+            if not math.isfinite(value):
                 raise FloatingPointError(
-                    f"Loss is {loss.item()} at epoch {epoch}, step {step} (batch {step + 1} of {len(loader)}): "
+                    f"Loss is {value} at epoch {epoch}, step {step} (batch {step + 1} of {len(loader)}): "
                     f"check the data for NaN/Inf or huge values (zscore=True helps) or lower lr (now {config.lr}).")
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             for group in optimizer.param_groups:  # a function of the global step only: resumes exactly
                 group["lr"] = learning_rate(config, (epoch - 1) * len(loader) + step, config.epochs * len(loader))
             optimizer.step()
-            total, n_seen = total + loss.item() * len(clips), n_seen + len(clips)
-            bar.set_postfix(loss=f"{loss.item():.4f}", samples_s=f"{n_seen / (time.perf_counter() - t0):.0f}")
+            total, n_seen = total + value * len(clips), n_seen + len(clips)
+            bar.set_postfix(loss=f"{value:.4f}", samples_s=f"{n_seen / (time.perf_counter() - t0):.0f}")
         elapsed = time.perf_counter() - t0
         row = {"epoch": epoch, "train_loss": total / n_seen, "val": validate(model, val_sets, device),
                "time_s": elapsed, "samples_per_s": n_seen / elapsed, "lr": optimizer.param_groups[0]["lr"]}
