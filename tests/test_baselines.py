@@ -121,8 +121,19 @@ def test_ridge_errors():
         RidgeFIR(features="voxels")
     with pytest.raises(RuntimeError, match="before fit"):
         RidgeFIR().predict({})
-    with pytest.raises(ValueError, match="at least 2 training runs"):
-        RidgeFIR(features="parcel").fit({"a": np.zeros((4, 30, 1000), np.float32)})
+    with pytest.raises(ValueError, match="at least 2 groups of training data"):  # one run, one block: no CV
+        RidgeFIR(features="parcel", n_folds=1).fit({"a": np.zeros((4, 30, 1000), np.float32)})
+
+
+def test_ridge_one_run_uses_blocked_cv():
+    "A single training run (Sherlock-like) is cross-validated over time blocks; the choice tracks the data."
+    rng = np.random.default_rng(0)
+    shared = rng.standard_normal((1, 300, 20))
+    signal = (shared + 0.7 * rng.standard_normal((4, 300, 20))).astype(np.float32)  # (S, T, P) shared + noise
+    noise = rng.standard_normal((4, 300, 20)).astype(np.float32)  # nothing shared
+    fit_signal = RidgeFIR(features="parcel").fit({"run": signal})
+    fit_noise = RidgeFIR(features="parcel").fit({"run": noise})
+    assert np.median(fit_noise.alpha_index_[0]) > np.median(fit_signal.alpha_index_[0])  # more shrinkage on noise
 
 
 def test_spearman_brown_moves_split_half_toward_truth(tiny):

@@ -8,8 +8,16 @@ import numpy as np
 import pytest
 
 from xsub.data import NETWORKS, SUBJECTS, bold_path, load_runs, parcel_networks
-from xsub.synthetic import (PRESETS, load_truth, make_synthetic, oracle_r, pearson_r, shared_parameters,
-                            subject_noise, subject_parameters, subject_runs, synthetic_runs)
+from xsub.baselines import repeat_pairs, split_half_r
+from xsub.synthetic import (PRESETS, autocorrelation, load_truth, make_synthetic, oracle_r, pearson_r,
+                            shared_parameters, subject_noise, subject_parameters, subject_runs, synthetic_runs)
+
+# Real BOLD (Sherlock, posterior medial cortex, 16 subjects, measured per TR of 1.5 s): mean autocorrelation of the
+# series at lags 1/2/3 = 0.74/0.48/0.28, of each subject's residual after regressing out the others' mean (mostly
+# its own noise) = 0.70/0.42/0.22; lag 5 about 0.05-0.09.
+REAL_RESIDUAL_ACF = np.array([0.70, 0.42, 0.22])
+SHERLOCK_DIR = Path(os.environ.get("XSUB_SHERLOCK_DIR", Path(__file__).resolve().parents[2] / "shared" / "datasets"
+                                   / "sherlock_pmc"))
 
 def h5_contents(path: Path) -> dict:
     "Every dataset of an h5 file: {key: array}."
@@ -207,3 +215,52 @@ def test_small_oracle_beats_leave_one_out_mean(small):
     for net in NETWORKS:
         assert oracle[:, networks == net].mean() > loo[:, networks == net].mean(), net
     assert oracle[:, networks == "Vis"].mean() > oracle[:, networks == "Limbic"].mean()
+
+
+
+def test_noise_is_smooth_like_real_bold(tiny):
+    "The noise (data minus truth) is autocorrelated like real BOLD noise, not white: lags 1-3 within 0.1 of real."
+    runs = load_runs(tiny, "friends", seasons=[1, 2, 3], progress=False)
+    truth = load_truth(tiny, list(runs))
+    noise_acf = np.mean([autocorrelation(runs[n] - truth[n], 5, axis=1) for n in runs], 0)  # (6,)
+    # ~120-TR runs: removing the mean biases every lag down by about (1 + 2 sum of acf) / T = 0.03
+    np.testing.assert_allclose(noise_acf[1:4], REAL_RESIDUAL_ACF, atol=0.1)
+    assert noise_acf[5] < 0.15  # and it forgets within a few TRs, as real noise does (0.05)
+
+
+def test_small_split_half_and_isc_like_real_data(small):
+    "Split-half r of the repeated Movie10 clips near the published 0.16 (life) - 0.23 (figures); Default ISC ~ PMC's."
+    networks = parcel_networks()
+    for movie in ("figures", "life"):
+        first, second, _ = repeat_pairs(load_runs(small, "movie10", movies=[movie], progress=False))
+        assert 0.13 < split_half_r(first, second).mean() < 0.26, movie
+    runs = load_runs(small, "friends", seasons=[6], progress=False)
+    data = np.concatenate(list(runs.values()), axis=1)  # (S, T, P)
+    isc = np.stack([pearson_r(data[s], np.delete(data, s, axis=0).mean(0)) for s in range(len(SUBJECTS))])
+    default = isc[:, networks == "Default"].mean()
+    assert 0.12 < default < 0.3  # Sherlock PMC among 4 subjects: 0.26, a reliable part of the default network
+    by_net = [isc[:, networks == n].mean() for n in NETWORKS]
+    assert by_net[NETWORKS.index("Vis")] == max(by_net) and by_net[NETWORKS.index("Limbic")] < default
+
+
+@pytest.mark.skipif(not (SHERLOCK_DIR / "pmc_nn_sherlock_movie_s1.mat").exists(), reason="no Sherlock data")
+def test_small_autocorrelation_matches_sherlock(small):
+    """Data and residual autocorrelation of `small` at lags 1-3 within 0.08 of real BOLD measured now on Sherlock.
+
+    The residual's autocorrelation depends a little on how many others are averaged (3 here, 15 for Sherlock: in
+    Sherlock's quartets of subjects it ranges 0.67-0.74 at lag 1), hence the tolerance."""
+    from scipy.io import loadmat
+    real = np.stack([loadmat(SHERLOCK_DIR / f"pmc_nn_sherlock_movie_s{s}.mat")["rdata"][:, :1926].T
+                     for s in (1, 2, 3, 4, *range(6, 18))]).astype(np.float64)  # (S, T, V); subject 5 is padded
+    runs = load_runs(small, "friends", seasons=[6], progress=False)
+
+    def acf_and_residual(x):
+        others = np.stack([np.delete(x, s, 0).mean(0) for s in range(len(x))])  # (S, T, P)
+        x, others = x - x.mean(1, keepdims=True), others - others.mean(1, keepdims=True)
+        resid = x - (x * others).sum(1, keepdims=True) / (others**2).sum(1, keepdims=True) * others
+        return autocorrelation(x, 3, axis=1), autocorrelation(resid, 3, axis=1)
+    real_acf, real_resid = acf_and_residual(real)
+    np.testing.assert_allclose(real_resid[1:], REAL_RESIDUAL_ACF, atol=0.03)  # the numbers quoted above
+    synth = [acf_and_residual(np.asarray(x, dtype=np.float64)) for x in runs.values()]
+    np.testing.assert_allclose(np.mean([a for a, _ in synth], 0)[1:], real_acf[1:], atol=0.08)
+    np.testing.assert_allclose(np.mean([r for _, r in synth], 0)[1:], real_resid[1:], atol=0.08)

@@ -86,9 +86,11 @@ def grouped_cv_alphas(stats: Sequence[tuple], alphas: np.ndarray, n_folds: int =
     -------
     (index of the best alpha per target (P,), held-out squared error (A, P) summed over folds)
     """
+    if len(alphas) == 1:  # nothing to choose
+        return np.zeros(stats[0][1].shape[0], dtype=int), np.zeros((1, stats[0][1].shape[0]))
     if len(stats) < 2:
-        raise ValueError(f"Cross-validating alpha over runs needs at least 2 training runs, got {len(stats)}: "
-                         f"pass more runs or set the alpha by hand.")
+        raise ValueError(f"Cross-validating alpha needs at least 2 groups of training data (runs or time blocks), "
+                         f"got {len(stats)}: pass more runs, or one alpha (alphas=[a]).")
     gram, cross = sum(s[0] for s in stats), sum(s[1] for s in stats)  # (B, F, F), (P, F)
     errors = np.zeros((len(alphas), cross.shape[0]))  # (A, P)
     folds = GroupKFold(min(n_folds, len(stats))).split(np.zeros(len(stats)), groups=np.arange(len(stats)))
@@ -124,8 +126,9 @@ class RidgeFIR:
     features : "pca" (PCA of the others' concatenated data, delayed) or "parcel" (the others' mean, same parcel, delayed).
     n_components : PCA size (features="pca").
     delays : delays in TRs (positive: the others' past).
-    alphas : candidate alphas, relative to the mean feature energy; chosen per parcel by cross-validation over runs.
-    n_folds : folds of training runs for choosing alpha.
+    alphas : candidate alphas, relative to the mean feature energy; chosen per parcel by cross-validation over runs
+        (one alpha: used as it is).
+    n_folds : folds of training runs for choosing alpha; with a single training run, contiguous time blocks of it.
     seed : seed of the randomized PCA.
     """
     def __init__(self, features: str = "pca", n_components: int = 64, delays: Sequence[int] = range(-3, 4),
@@ -161,7 +164,10 @@ class RidgeFIR:
             if self.features == "pca":  # fitted in place on one array of the others' data: no copies of it
                 self.pcas_[s] = PCA(self.n_components, svd_solver="randomized", random_state=self.seed,
                                     copy=False).fit(_others_side_by_side(runs, names, s))
-            stats = [self._stats(self._design(runs[n], s), np.asarray(runs[n][s])) for n in names]
+            pieces = [(self._design(runs[n], s), np.asarray(runs[n][s])) for n in names]  # per run: (X, y (T, P))
+            if len(pieces) == 1:  # one run: blocked cross-validation over contiguous stretches of time inside it
+                pieces = list(zip(*(np.array_split(a, self.n_folds) for a in pieces[0])))
+            stats = [self._stats(x, y) for x, y in pieces]
             best, _ = grouped_cv_alphas(stats, self.alphas, self.n_folds)  # (P,)
             gram, cross = sum(st[0] for st in stats), sum(st[1] for st in stats)  # (B, F, F), (P, F)
             scale = np.trace(gram, axis1=1, axis2=2) / gram.shape[1]  # (B,) mean feature energy

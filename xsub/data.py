@@ -5,8 +5,11 @@
 # %% ../nbs/00_data.ipynb #71f0d253
 from __future__ import annotations
 
+import hashlib
+import math
 import os
 import re
+import urllib.request
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -21,9 +24,13 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
-           'NONFINITE_OPTIONS', 'parcel_networks', 'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name',
-           'select_keys', 'Alignment', 'plan_alignment', 'fix_nonfinite', 'zscore_stats', 'Runs', 'align_runs', 'H5Run',
-           'load_runs', 'ClipDataset', 'pearson_r', 'atomic_write', 'write_text_atomic']
+           'NONFINITE_OPTIONS', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256', 'SHERLOCK_TR', 'SHERLOCK_TRS',
+           'SHERLOCK_SUBJECTS', 'parcel_networks', 'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name',
+           'select_keys', 'Alignment', 'plan_alignment', 'fix_nonfinite', 'zscore_stats', 'zscore_run',
+           'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset',
+           'pearson_r', 'atomic_write', 'write_text_atomic', 'subject_label', 'save_runs', 'subject_files',
+           'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'data_home', 'sha256sum',
+           'fetch_file', 'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/00_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -261,6 +268,49 @@ def zscore_stats(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     std[std < 1e-6] = 1.0  # a constant parcel z-scores to 0, not to NaN
     return mean.astype(np.float32), std.astype(np.float32)
 
+
+def zscore_run(run: np.ndarray) -> np.ndarray:
+    "Z-score each subject's parcels over time in an aligned run (S, T, P), in place; returns it."
+    for x in run:  # (T, P) per subject
+        mean, std = zscore_stats(x)
+        x -= mean
+        x /= std
+    return run
+
+# %% ../nbs/00_data.ipynb #2100bb9e
+def constant_stretches(x: np.ndarray, min_trs: int = 3) -> list[tuple[int, int]]:
+    "TR ranges `[t0, t1)` of `x` (T, P) in which every TR repeats the TR before it, `min_trs` TRs or longer."
+    x = np.asarray(x)
+    same = np.all(x[1:] == x[:-1], axis=tuple(range(1, x.ndim)))  # (T-1,): TR t+1 repeats TR t
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], same.astype(np.int8), [0]])))  # starts, ends of repeats
+    return [(int(a) + 1, int(b) + 1) for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_trs]
+
+# %% ../nbs/00_data.ipynb #a313c537
+def _good_segments(bad: np.ndarray, min_trs: int) -> list[tuple[int, int]]:
+    "Maximal `[t0, t1)` ranges where `bad` (T,) is False, `min_trs` TRs or longer."
+    edges = np.flatnonzero(np.diff(np.concatenate([[1], bad.astype(np.int8), [1]])))  # starts, ends of good TRs
+    return [(int(a), int(b)) for a, b in zip(edges[::2], edges[1::2]) if b - a >= min_trs]
+
+
+def cut_constant_stretches(name: str, run: np.ndarray, subjects: Sequence, min_trs: int = 3) -> dict[str, np.ndarray]:
+    "Cut the constant stretches of any subject out of one aligned run (S, T, P) for every subject: {name or parts: (S, T', P)}."
+    bad = np.zeros(run.shape[1], dtype=bool)  # (T,) TRs to cut
+    for s, subject_run in zip(subjects, run):
+        stretches = constant_stretches(subject_run, min_trs)
+        if stretches and stretches[0] == (1, run.shape[1]):
+            raise ValueError(f"{_sub(s)} run {name!r} is constant: all {run.shape[1]} TRs repeat the first one, so it "
+                             f"has no signal. Leave the subject out (the `subjects` argument) or fix the file.")
+        for t0, t1 in stretches:
+            warnings.warn(f"{_sub(s)} run {name!r}: TRs {t0}-{t1 - 1} repeat TR {t0 - 1} (padding or a frozen "
+                          f"acquisition, zero variance); cut from every subject's run.", stacklevel=3)
+            bad[t0:t1] = True
+    if not bad.any():
+        return {name: run}
+    segments = _good_segments(bad, min_trs)
+    if len(segments) == 1:
+        return {name: np.ascontiguousarray(run[:, segments[0][0]:segments[0][1]])}
+    return {f"{name}_part-{k}": np.ascontiguousarray(run[:, t0:t1]) for k, (t0, t1) in enumerate(segments, 1)}
+
 # %% ../nbs/00_data.ipynb #9893061e
 class Runs(dict):
     "Aligned runs `{run name: (S, T, P)}`, with `.subjects` and `.alignment` (what was dropped or truncated, and why)."
@@ -301,7 +351,8 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
 
     Returns
     -------
-    Runs, sorted by name, with `.subjects` and `.alignment` (dropped runs and why).
+    Runs, sorted by name, with `.subjects` and `.alignment` (dropped runs and why). Constant stretches (padding)
+    are cut from every subject, with a warning (`cut_constant_stretches`); z-scoring comes after the cut.
     """
     if on_nonfinite not in NONFINITE_OPTIONS:
         raise ValueError(f"on_nonfinite={on_nonfinite!r}: use one of {NONFINITE_OPTIONS}.")
@@ -313,12 +364,9 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
         for i, s in enumerate(subjects):
             array = per_subject[s][name]
             where = _where(s, name, array)
-            x = fix_nonfinite(_read_rows(array, 0, n_trs, where), where, on_nonfinite)  # (T, P)
-            if zscore:
-                mean, std = zscore_stats(x)
-                x = (x - mean) / std
-            stacked[i] = x
-        runs[name] = stacked
+            stacked[i] = fix_nonfinite(_read_rows(array, 0, n_trs, where), where, on_nonfinite)  # (T, P)
+        for piece, x in cut_constant_stretches(name, stacked, subjects).items():  # padding never becomes signal
+            runs[piece] = zscore_run(x) if zscore else x  # (S, T', P)
     return Runs(runs, subjects, plan)
 
 # %% ../nbs/00_data.ipynb #27d992e1
@@ -573,3 +621,239 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     with atomic_write(path) as tmp:
         tmp.write_text(text)
     return Path(path)
+
+# %% ../nbs/00_data.ipynb #e5c3b15d
+SUBJECT_FILE = re.compile(r"^sub-([A-Za-z0-9]+)\.h5$")  # sub-<label>.h5: the generic layout's subject files
+
+
+def subject_label(subject) -> str:
+    "The `sub-<label>` name of a subject id: 5 -> 'sub-05', 'ab' -> 'sub-ab', 'sub-ab' -> 'sub-ab'."
+    label = _sub(subject)
+    return label if label.startswith("sub-") else f"sub-{label}"
+
+
+def save_runs(runs: Mapping[str, np.ndarray], folder: str | os.PathLike, subjects: Sequence | None = None) -> Path:
+    "Write aligned runs `{run: (S, T, P)}` as `folder/sub-<label>.h5`, one float32 dataset `(T, P)` per run."
+    subjects = tuple(subjects if subjects is not None else getattr(runs, "subjects", range(1, len(next(iter(runs.values()))) + 1)))
+    folder = Path(folder)
+    for name, run in runs.items():
+        if np.ndim(run) != 3 or len(run) != len(subjects) or "/" in name:
+            raise ValueError(f"save_runs: run {name!r} has shape {np.shape(run)}; expected (S={len(subjects)}, T, P) "
+                             f"and a name without '/'.")
+    for i, s in enumerate(subjects):
+        path = folder / f"{subject_label(s)}.h5"
+        if not SUBJECT_FILE.match(path.name):
+            raise ValueError(f"save_runs: subject {s!r} gives the file name {path.name!r}; use letters and digits only.")
+        with atomic_write(path) as tmp, h5py.File(tmp, "w") as f:
+            for name, run in runs.items():
+                f.create_dataset(name, data=np.asarray(run[i], dtype=np.float32))  # (T, P)
+    return folder
+
+# %% ../nbs/00_data.ipynb #2c9c005f
+def subject_files(root: str | os.PathLike) -> dict[str, Path]:
+    "The subject files of a folder in the generic layout: `{'sub-<label>': path}`, sorted; an error if there are none."
+    root = Path(root).expanduser()
+    if not root.is_dir():
+        raise FileNotFoundError(f"Data folder {root} does not exist: pass a folder of sub-<label>.h5 files "
+                                f"(write one with xsub.data.save_runs) or an algonauts_2025.competitors folder.")
+    files = {p.name[:-3]: p for p in sorted(root.iterdir()) if SUBJECT_FILE.match(p.name)}
+    if not files:
+        raise FileNotFoundError(f"{root} has no sub-<label>.h5 files: the generic layout is one HDF5 file per subject "
+                                f"(sub-01.h5, ...) with one (T, P) dataset per run; write one with xsub.data.save_runs.")
+    return files
+
+
+def is_subject_folder(root: str | os.PathLike) -> bool:
+    "Whether `root` is a folder in the generic layout (holds `sub-<label>.h5` files)."
+    root = Path(root).expanduser()
+    return root.is_dir() and any(SUBJECT_FILE.match(p.name) for p in root.iterdir())
+
+
+def load_folder(root: str | os.PathLike, subjects: Sequence | None = None, runs: Iterable[str] | None = None,
+                zscore: bool = False, on_nonfinite: str = "raise", progress: bool = True) -> Runs:
+    """Load a folder in the generic layout (`sub-<label>.h5`, one `(T, P)` dataset per run), aligned like `load_runs`.
+
+    Parameters
+    ----------
+    root : the folder.
+    subjects : subject labels to load ('sub-01' or '01'), in the order of the S axis; None: every file.
+    runs : run names to keep; None: every run that all subjects have.
+    zscore, on_nonfinite, progress : as in `align_runs`.
+
+    Returns
+    -------
+    Runs `{run name: (S, T, P)}` with `.subjects` ('sub-<label>' names) and `.alignment`.
+    """
+    files = subject_files(root)
+    if subjects is not None and len(subjects):
+        wanted = [subject_label(s) for s in subjects]
+        missing = [s for s in wanted if s not in files]
+        if missing:
+            raise FileNotFoundError(f"{root} has no file for {missing}: it has {list(files)}.")
+        files = {s: files[s] for s in wanted}
+    opened = {}
+    try:
+        per_subject = {}
+        for s, path in files.items():
+            opened[s] = f = open_h5(path)
+            keys = [k for k in f if runs is None or k in set(runs)]
+            for k in keys:
+                if not isinstance(f[k], h5py.Dataset) or f[k].ndim != 2:
+                    raise ValueError(f"{path}: {k!r} is {'a group' if not isinstance(f[k], h5py.Dataset) else f'shaped {f[k].shape}'}; "
+                                     f"the generic layout wants one 2-D dataset (T, P) per run, named by the run.")
+            per_subject[s] = {k: f[k] for k in keys}
+        shared = set.intersection(*(set(v) for v in per_subject.values()))
+        if not shared:
+            listed = "; ".join(f"{s}: {sorted(v)[:5]}" for s, v in per_subject.items())
+            raise ValueError(f"The subjects in {root} have no run in common ({listed}): runs are matched by dataset "
+                             f"name, so name each run the same in every file, or leave subjects out (subjects=...).")
+        return align_runs(per_subject, zscore, on_nonfinite, progress)
+    finally:
+        for f in opened.values():
+            f.close()
+
+# %% ../nbs/00_data.ipynb #ad4efdbe
+def tail_length(n_trs: int, fraction: float) -> int:
+    "TRs in the last `fraction` of a run of `n_trs` TRs: `n_trs - floor((1 - fraction) n_trs)`."
+    return n_trs - math.floor(round((1 - fraction) * n_trs, 6))
+
+
+def split_tail(runs: Mapping[str, np.ndarray], fraction: float, gap: int = 0) -> tuple[Runs, Runs]:
+    "(training parts, validation parts) of aligned runs `{run: (S, T, P)}`: the last `fraction` of each run is held out."
+    if not 0 < fraction < 1:
+        raise ValueError(f"val_tail={fraction}: use a fraction strictly between 0 and 1 (0.3 holds out the last 30% "
+                         f"of every run).")
+    if gap < 0:
+        raise ValueError(f"gap={gap}: use 0 or more TRs between the training and the validation part.")
+    train, val = {}, {}
+    for name, run in runs.items():
+        n_trs = np.shape(run)[1]
+        n_val = tail_length(n_trs, fraction)
+        val[name] = run[:, n_trs - n_val:]  # (S, n_val, P)
+        if n_trs - n_val - gap > 0:
+            train[name] = run[:, :n_trs - n_val - gap]  # (S, T_train, P)
+    subjects = getattr(runs, "subjects", range(1, len(next(iter(runs.values()))) + 1))
+    return Runs(train, subjects), Runs(val, subjects)
+
+
+def split_runs(runs: Mapping[str, np.ndarray], names: Iterable[str]) -> tuple[Runs, Runs]:
+    "(training runs, validation runs): the runs named in `names` are held out whole."
+    names = list(names)
+    unknown = [n for n in names if n not in runs]
+    if unknown:
+        raise ValueError(f"val_runs: {unknown} not among the runs {list(runs)[:10]}{' ...' if len(runs) > 10 else ''}.")
+    subjects = getattr(runs, "subjects", range(1, len(next(iter(runs.values()))) + 1))
+    return (Runs({n: x for n, x in runs.items() if n not in names}, subjects),
+            Runs({n: runs[n] for n in names}, subjects))
+
+# %% ../nbs/00_data.ipynb #f369d8e7
+SHERLOCK_URL = ("https://github.com/Summer-MIND/mind_2018/raw/77e8ee9102837b921883e033b72e246fc5e3c535/tutorials/"
+                "sherlock_nifti_kit_v2_withdata/subjects/s{n}/sherlock_movie/pmc_nn_sherlock_movie_s{n}.mat")
+SHERLOCK_SHA256: dict[int, str] = {  # subject -> SHA-256 of pmc_nn_sherlock_movie_s<n>.mat
+    1: "c2ca664373e38a4efd2bd2acc99be73c00ca828cf74b1407ea9fba4a53596905",
+    2: "4e970e73818956f2c4ad218cb7cc367f9283853993153f3f2d69bd73192e3c9d",
+    3: "864de204d3d7901820d69be23ab63880e566fd5e9c31cd1734a6b363c832a0fe",
+    4: "3087a42d03ab107bd0f03bc51abbd7b303c75fa81645a5a7f9c9144370afe5dc",
+    5: "3e3cd8a90718d34981a88487ec0adcbf8a16dd064691011e10e5f0ff154e1eb5",
+    6: "1f106ef5376b3e759cea504b9344b5f7acf372cda5e5b24f256c9d9a93d3ff1d",
+    7: "0bf39a9651c8c11d14ed5c16537993d861f937b083a092f82373cac82980e823",
+    8: "05794d217f3646184b3b8bee5526ed0c6a3c76498e7196b0628e319c4c3130ad",
+    9: "d0c98a97d54fcaefd501a57c522f3316a9f567c02625b62b8a663469a063ae68",
+    10: "5d36b1ea76bb356ef84624c428860a8b3606eb8dc07e1fe0a4ed441fac96ebf5",
+    11: "756ec7a4e45b6cc879e59de14dccb78469088c4a86ca1285cb036f9a0b712a04",
+    12: "47374cd7d3c116a3950e23f7bee5140b2634b6a51ac31bd05a31b243da17e9e9",
+    13: "eb04b6d7b88e4b55cc03afcdb1db829488997a3c0498e957cabdf239240e627a",
+    14: "d6a57fc235660bec487e82d55ec964427e5952addb4e71816a6a35ef780acbc2",
+    15: "4e51c8bfe25ba621819702d0b0152b669540c583851273a6491b2a7f4b3a0166",
+    16: "7e8ee31b182ac63430d4612166a10687dbbb88e39db5e5c3cacfb5f8f1feb931",
+    17: "c71bd668bbcedd68636660434576c653589b5594a73d4418b49d465b8114697e",
+}
+SHERLOCK_TR: float = 1.5  # seconds per TR
+SHERLOCK_TRS: int = 1926  # TRs every subject has data for (subject 5's last 50 TRs are padding)
+SHERLOCK_SUBJECTS: tuple[int, ...] = tuple(s for s in SHERLOCK_SHA256 if s != 5)  # the 16 with complete data
+
+
+def data_home(data_dir: str | os.PathLike | None = None) -> Path:
+    "Where xsub keeps downloaded data sets: `data_dir`, else `$XSUB_DATA`, else `~/xsub_data` (like nilearn's)."
+    return Path(data_dir or os.environ.get("XSUB_DATA") or Path.home() / "xsub_data").expanduser()
+
+
+def sha256sum(path: str | os.PathLike) -> str:
+    "SHA-256 of a file, hex."
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+# %% ../nbs/00_data.ipynb #c11fea89
+def fetch_file(url: str, path: str | os.PathLike, sha256: str, progress: bool = True) -> Path:
+    "Download `url` to `path` (atomically, with a progress bar) unless it is there; check its SHA-256 either way."
+    path = Path(path)
+    by_hand = f"download {url} and put it at {path}"
+    if not path.is_file():
+        try:
+            with urllib.request.urlopen(url, timeout=60) as response, atomic_write(path) as tmp, open(tmp, "wb") as out, \
+                    tqdm(total=int(response.headers.get("Content-Length") or 0) or None, unit="B", unit_scale=True,
+                         desc=path.name, disable=not progress) as bar:
+                for block in iter(lambda: response.read(1 << 16), b""):
+                    out.write(block)
+                    bar.update(len(block))
+        except OSError as e:  # URLError, HTTPError, timeouts, a full disk
+            raise OSError(f"Could not download {path.name} from {url} ({e}). Check the network, or {by_hand}.") from e
+    found = sha256sum(path)
+    if found != sha256:
+        raise ValueError(f"{path} has SHA-256 {found}, expected {sha256}: the file is damaged or not the published "
+                         f"one. Delete it to download it again, or {by_hand}.")
+    return path
+
+
+def sherlock_files(data_dir: str | os.PathLike | None = None, subjects: Sequence[int] | None = None,
+                   download: bool = True, progress: bool = True) -> dict[int, Path]:
+    "The Sherlock PMC files `{subject: path}`, checked; downloaded into `data_home(data_dir)/sherlock_pmc` when missing."
+    home = data_home(data_dir)
+    folder = home if (home / "pmc_nn_sherlock_movie_s1.mat").is_file() else home / "sherlock_pmc"
+    subjects = tuple(SHERLOCK_SUBJECTS if subjects is None or not len(subjects) else (int(s) for s in subjects))
+    unknown = [s for s in subjects if s not in SHERLOCK_SHA256]
+    if unknown:
+        raise ValueError(f"Sherlock has subjects 1-17, not {unknown}.")
+    paths = {s: folder / f"pmc_nn_sherlock_movie_s{s}.mat" for s in subjects}
+    absent = [p.name for p in paths.values() if not p.is_file()]
+    if absent and not download:
+        raise FileNotFoundError(f"{folder} lacks {absent}: fetch them with download=True (a network is needed), or "
+                                f"download them from {SHERLOCK_URL} (n = subject) into that folder.")
+    for s, path in tqdm(paths.items(), desc="Sherlock files", disable=not (progress and absent)):
+        fetch_file(SHERLOCK_URL.format(n=s), path, SHERLOCK_SHA256[s], progress)
+    return paths
+
+# %% ../nbs/00_data.ipynb #ea67dd25
+def fetch_sherlock(data_dir: str | os.PathLike | None = None, subjects: Sequence[int] | None = None,
+                   n_trs: int | None = SHERLOCK_TRS, zscore: bool = True, download: bool = True,
+                   progress: bool = True) -> Runs:
+    """The Sherlock movie data (posterior medial cortex, 481 voxels) as one aligned run `{'sherlock': (S, T, 481)}`.
+
+    Parameters
+    ----------
+    data_dir : folder holding (or to receive) `sherlock_pmc/`; default `$XSUB_DATA`, else `~/xsub_data`.
+    subjects : subject numbers 1-17; default the 16 with complete data (subject 5's last 50 TRs are padding: with
+        subject 5 its padded TRs are found and cut from every subject, with a warning).
+    n_trs : keep the first `n_trs` TRs (default 1926, the TRs every subject has; the reference numbers use them).
+    zscore : z-score each voxel of each subject over the kept TRs.
+    download : fetch missing files (else an error says where to put them).
+    progress : progress bars.
+
+    Returns
+    -------
+    Runs with one run 'sherlock' (S, T, 481) float32, `.subjects` the subject numbers.
+    """
+    from scipy.io import loadmat
+    per_subject = {}
+    for s, path in sherlock_files(data_dir, subjects, download, progress).items():
+        try:
+            per_subject[s] = {"sherlock": loadmat(path, variable_names=["rdata"])["rdata"].T}  # (481, T) -> (T, 481)
+        except (KeyError, ValueError, OSError) as e:
+            raise ValueError(f"Cannot read variable 'rdata' (voxels, TRs) from {path}: {e}") from e
+    runs = align_runs(per_subject, zscore=False, progress=False)  # cuts padding out of every subject
+    run = runs["sherlock"][:, :n_trs]  # (S, T, 481)
+    runs["sherlock"] = zscore_run(np.ascontiguousarray(run)) if zscore else run
+    return runs

@@ -5,6 +5,7 @@
 # %% ../nbs/04_evaluate.ipynb #349252f0
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -21,11 +22,13 @@ import torch
 from .data import FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, write_text_atomic, zscore_stats
 from .models import leave_one_out_mean
 from .synthetic import spell_flags
-from .train import TrainConfig, config_parser, data_root, load_data, parse_config, predict_runs, score_runs, train
+from .train import (TrainConfig, config_parser, data_root, is_algonauts, load_data, parse_config, predict_runs,
+                        receptive_field, score_runs, split_data, train, with_default_split)
 
 # %% auto #0
-__all__ = ['leave_one_out_predictions', 'truth_runs', 'score_methods', 'summarize', 'parcel_labels', 'parcel_frame',
-           'write_results', 'submission', 'save_predictions', 'evaluate', 'run_experiment', 'xsub_train']
+__all__ = ['leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids', 'summarize', 'parcel_labels',
+           'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate', 'run_experiment',
+           'xsub_train']
 
 # %% ../nbs/04_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -74,10 +77,21 @@ def _subject(s) -> str:
     return f"sub-{s:02d}" if isinstance(s, (int, np.integer)) else str(s)
 
 
-def summarize(scores: Mapping[str, np.ndarray], subjects: Sequence = SUBJECTS,
+def subject_ids(subjects: Sequence | None, n_subjects: int) -> tuple:
+    "The subject ids of an S axis of `n_subjects`: `subjects` (checked against it), or 1..S when None."
+    if subjects is None:
+        return tuple(range(1, n_subjects + 1))
+    if len(subjects) != n_subjects:
+        raise ValueError(f"{len(subjects)} subject labels {list(subjects)[:6]} for data with {n_subjects} subjects: "
+                         f"pass the labels of the data (e.g. runs.subjects).")
+    return tuple(subjects)
+
+
+def summarize(scores: Mapping[str, np.ndarray], subjects: Sequence | None = None,
               networks: Sequence[str] | None = None) -> dict:
     "Mean r of each method overall, per subject and per network; with an 'oracle', each method's fraction of it."
-    n_parcels = next(iter(scores.values())).shape[1]
+    n_subjects, n_parcels = next(iter(scores.values())).shape
+    subjects = subject_ids(subjects, n_subjects)
     if networks is None and n_parcels == 1000:
         networks = parcel_networks()
     summary = {}
@@ -111,12 +125,15 @@ def parcel_labels(data_dir: str | os.PathLike | None = None, download: bool = Fa
     return np.loadtxt(folder / schaefer_file_names()[0], dtype=str, usecols=1)  # (1000,) '7Networks_LH_Vis_1', ...
 
 
-def parcel_frame(scores_by_set: Mapping[str, Mapping[str, np.ndarray]], subjects: Sequence = SUBJECTS,
+def parcel_frame(scores_by_set: Mapping[str, Mapping[str, np.ndarray]], subjects: Sequence | None = None,
                  labels: Sequence[str] | None = None) -> pd.DataFrame:
     "Long table: one row per (set, subject, parcel) with label, network and one `r_<method>` column per method."
     frames = []
     for set_name, scores in scores_by_set.items():
         n_subjects, n_parcels = next(iter(scores.values())).shape
+        subjects = subject_ids(subjects, n_subjects)
+        if labels is not None and len(labels) != n_parcels:
+            labels = None  # names of another atlas's parcels do not apply
         networks = parcel_networks() if n_parcels == 1000 else np.full(n_parcels, "")
         frame = pd.DataFrame({
             "set": set_name, "subject": np.repeat([_subject(s) for s in subjects], n_parcels),
@@ -130,7 +147,7 @@ def parcel_frame(scores_by_set: Mapping[str, Mapping[str, np.ndarray]], subjects
 
 # %% ../nbs/04_evaluate.ipynb #ee61cb3e
 def write_results(out_dir: str | os.PathLike, scores_by_set: Mapping[str, Mapping[str, np.ndarray]],
-                  subjects: Sequence = SUBJECTS, labels: Sequence[str] | None = None,
+                  subjects: Sequence | None = None, labels: Sequence[str] | None = None,
                   extra: Mapping | None = None) -> dict[str, Path]:
     "Write `metrics.json` (summaries per set, plus `extra`) and `parcels.csv` (one row per set, subject, parcel)."
     out_dir = Path(out_dir)
@@ -142,14 +159,15 @@ def write_results(out_dir: str | os.PathLike, scores_by_set: Mapping[str, Mappin
     return paths
 
 # %% ../nbs/04_evaluate.ipynb #57f382a6
-def submission(predictions: Mapping[str, np.ndarray], subjects: Sequence = SUBJECTS) -> dict[str, dict[str, np.ndarray]]:
+def submission(predictions: Mapping[str, np.ndarray], subjects: Sequence | None = None) -> dict[str, dict[str, np.ndarray]]:
     "The Algonauts 2025 submission layout `{'sub-0X': {run: (T, P) float32}}` of `{run: (S, T, P)}` predictions."
+    subjects = subject_ids(subjects, len(next(iter(predictions.values()))))
     return {_subject(s): {name: np.asarray(pred[i], dtype=np.float32) for name, pred in predictions.items()}
             for i, s in enumerate(subjects)}
 
 
 def save_predictions(predictions: Mapping[str, np.ndarray], path: str | os.PathLike,
-                     subjects: Sequence = SUBJECTS) -> Path:
+                     subjects: Sequence | None = None) -> Path:
     "Write `{run: (S, T, P)}` predictions atomically: `.h5` (datasets `sub-0X/<run>`) or `.npy` (submission layout)."
     path = Path(path)
     if path.suffix not in (".h5", ".npy"):
@@ -180,18 +198,46 @@ def evaluate(model: torch.nn.Module, val_sets: Mapping[str, Mapping[str, object]
             {"model": predictions_by_set[set_name], "baseline": leave_one_out_predictions(runs)}, runs, truth)
     return scores_by_set, predictions_by_set
 
-# %% ../nbs/04_evaluate.ipynb #626fe750
-def run_experiment(config: TrainConfig, save_predictions_: bool = False, figures: bool = True) -> dict:
-    "Train, evaluate and write everything for one config into `config.out_dir`; returns the scores and paths."
+# %% ../nbs/04_evaluate.ipynb #b4b60373
+def _data_summary(config: TrainConfig, train_runs: Mapping, val_sets: Mapping) -> dict:
+    "What a run was trained and validated on, for metrics.json."
+    source = (f"dataset {config.dataset}" if config.dataset else config.data_root or f"synthetic {config.preset}")
+    split = (f"last {config.val_tail:g} of every run, after a gap of {receptive_field(config)} TRs" if config.val_tail
+             else f"whole runs {list(config.val_runs)}" if config.val_runs else "named sets")
+    return {"source": str(source), "split": split, "train_runs": len(train_runs),
+            "train_trs": int(sum(np.shape(x)[1] for x in train_runs.values())),
+            "val_trs": {name: int(sum(np.shape(x)[1] for x in runs.values())) for name, runs in val_sets.items()}}
+
+
+def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = None,
+                   save_predictions_: bool = False, figures: bool = True) -> dict:
+    """Train, evaluate and write everything for one config into `config.out_dir`; returns the scores and paths.
+
+    Parameters
+    ----------
+    config : every setting (see `TrainConfig`).
+    runs : data in memory, `{run name: (S, T, P)}` (arrays or `Runs`), instead of the data the config names; it is
+        split by `val_tail` (default 0.3) or `val_runs`.
+    save_predictions_ : also write the predictions of every validation set.
+    figures : write the figures of `06_plotting`.
+    """
     out_dir = Path(config.out_dir)
-    root = data_root(config)
-    train_runs, val_sets = load_data(config)
+    if runs is not None:
+        config = config if config.val_tail or config.val_runs else dataclasses.replace(config, val_tail=0.3)
+        train_runs, val_sets = split_data(config, runs)
+    else:
+        config = with_default_split(config)
+        train_runs, val_sets = load_data(config)
+    named_sets = runs is None and is_algonauts(config) and not (config.val_tail or config.val_runs)
+    root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies
     subjects = train_runs.subjects
     result = train(config, train_runs, val_sets, out_dir)
     scores_by_set, predictions_by_set = evaluate(result.model, val_sets, root, config.zscore)
-    extra = {"best_epoch": result.best_epoch, "early_stop": config.early_stop, "data_root": str(root),
+    extra = {"best_epoch": result.best_epoch, "early_stop": result.early_stop,
+             "data": _data_summary(config, train_runs, val_sets), "data_root": str(root) if root else None,
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict()}
-    labels = parcel_labels(download=True)  # fetches the atlas once when it is not on disk (and there is a network)
+    n_parcels = np.shape(next(iter(train_runs.values())))[2]
+    labels = parcel_labels(download=True) if n_parcels == 1000 else None  # the atlas's names (fetched once)
     paths = write_results(out_dir, scores_by_set, subjects, labels, extra)
     if save_predictions_:
         for set_name, preds in predictions_by_set.items():
@@ -202,7 +248,8 @@ def run_experiment(config: TrainConfig, save_predictions_: bool = False, figures
         paths |= plot_run(out_dir)
     paths |= {"checkpoint": result.best_checkpoint, "config": out_dir / "config.json",
               "metrics_per_epoch": out_dir / "metrics.jsonl"}
-    return {"scores": scores_by_set, "summary": json.loads(paths["metrics"].read_text()), "paths": paths}
+    return {"scores": scores_by_set, "summary": json.loads(paths["metrics"].read_text()), "paths": paths,
+            "result": result}
 
 # %% ../nbs/04_evaluate.ipynb #91ab0ab4
 def _report(summary: Mapping, paths: Mapping[str, Path]) -> str:

@@ -583,6 +583,9 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
         metrics = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines() if line]
         paths["learning_curve"] = run_dir / "learning_curve.png"
         plt.close(plot_learning_curve(metrics, paths["learning_curve"], dpi))
+    if scores["model"].shape[1] != len(parcel_networks()):  # not the Schaefer 1000 parcels: no networks, no maps
+        print(f"r by network and brain maps skipped: {scores['model'].shape[1]} parcels, not the Schaefer 2018 1000")
+        return paths
     paths["r_by_network"] = run_dir / "r_by_network.png"
     plt.close(plot_network_scores(scores, title=f"{set_name}, parcels (mean over subjects)",
                                   out=paths["r_by_network"], dpi=dpi))

@@ -28,8 +28,8 @@ from .data import NETWORKS, SUBJECTS, TR, atomic_write, bold_path, parcel_networ
 # %% auto #0
 __all__ = ['PRESETS', 'GENERATOR_VERSION', 'HRF_TRS', 'default_cache_dir', 'SyntheticConfig', 'synthetic_runs', 'stimulus_name',
            'named_rng', 'drive_kernel', 'smooth_drive', 'shifted_hrf', 'shared_parameters', 'subject_parameters',
-           'stimulus_part', 'subject_noise', 'subject_runs', 'make_synthetic', 'load_truth', 'oracle_r', 'spell_flags',
-           'console_script', 'xsub_synth']
+           'stimulus_part', 'ar2_std', 'subject_noise', 'subject_runs', 'make_synthetic', 'load_truth', 'oracle_r',
+           'spell_flags', 'console_script', 'xsub_synth', 'autocorrelation']
 
 # %% ../nbs/01_synthetic.ipynb #5e466906
 def default_cache_dir() -> Path:
@@ -50,7 +50,7 @@ class SyntheticConfig:
     shorter_prob: float = 0.3  # chance that a subject's run is 1-2 TRs shorter than the stimulus
     rank: int = 24  # K, the dimension of the shared stimulus drive
     drive_smooth_trs: float = 3.0  # Gaussian smoothing (sd, TRs) of the drive: autocorrelated over several TRs
-    network_r: tuple[float, ...] = (0.55, 0.45, 0.40, 0.28, 0.12, 0.14, 0.30)  # mean oracle r, NETWORKS order
+    network_r: tuple[float, ...] = (0.63, 0.52, 0.46, 0.32, 0.14, 0.16, 0.34)  # mean oracle r, NETWORKS order
     r_concentration: float = 14.0  # Beta concentration of the per-parcel oracle r around its network mean
     max_r: float = 0.75  # no parcel is more stimulus-driven than this
     subject_gain: tuple[float, ...] = (1.0, 1.0, 1.1, 0.9)  # factor on every parcel's target r, per subject
@@ -60,8 +60,8 @@ class SyntheticConfig:
     mixing_neighbours: int = 2  # a parcel picks up signal from this many neighbours on each side (parcel order)
     mixing_strength: float = 0.5  # largest weight of a neighbour's signal (relative to the parcel's own)
     noise_rank: int = 256  # dimension of each subject's structured ("intrinsic") noise
-    noise_ar: float = 0.7  # AR(1) coefficient of the structured noise (per TR)
-    noise_shares: tuple[float, float, float] = (0.3, 0.62, 0.08)  # noise variance: structured, white, slow drift
+    noise_ar: tuple[float, float] = (0.96, -0.28)  # AR(2) coefficients of the structured noise (per TR)
+    noise_shares: tuple[float, float, float] = (0.89, 0.08, 0.03)  # noise variance: structured, white, slow drift
     value_std: tuple[float, float] = (0.25, 0.45)  # range of a parcel's std within a run (voxel z-scores averaged)
 
 # %% ../nbs/01_synthetic.ipynb #597d3994
@@ -74,7 +74,7 @@ PRESETS: dict[str, SyntheticConfig] = {
                             movies=(("bourne", 10, 1), ("wolf", 17, 1), ("figures", 12, 2), ("life", 5, 2)),
                             missing=((1, "s06e03a"), (2, "s05e20a"), (5, "s04e01a"), (5, "s04e01b"), (5, "s04e13b"))),
 }
-GENERATOR_VERSION = 1  # bump when the generator's output changes: cached data sets are then regenerated
+GENERATOR_VERSION = 2  # bump when the generator's output changes: cached data sets are then regenerated
 
 # %% ../nbs/01_synthetic.ipynb #473e8569
 def synthetic_runs(cfg: SyntheticConfig) -> dict[str, list[str]]:
@@ -173,13 +173,19 @@ def stimulus_part(drive: np.ndarray, hrfs: np.ndarray, weights: np.ndarray, net_
     return (out - out.mean(0)).astype(np.float32)
 
 # %% ../nbs/01_synthetic.ipynb #00e49255
+def ar2_std(ar: tuple[float, float]) -> float:
+    "Stationary std of the AR(2) process `x[t] = a1 x[t-1] + a2 x[t-2] + e[t]` with unit-variance innovations."
+    a1, a2 = ar
+    return float(np.sqrt((1 - a2) / ((1 + a2) * ((1 - a2) ** 2 - a1**2))))
+
+
 def subject_noise(cfg: SyntheticConfig, seed: int, subject: int, run: str, n_trs: int, params: dict) -> np.ndarray:
-    "Noise `(n_trs, P)` float32 of one subject's run: structured AR(1) low-rank + white + slow drift, centred."
+    "Noise `(n_trs, P)` float32 of one subject's run: structured AR(2) low-rank + white + slow drift, centred."
     rng = named_rng(seed, "noise", subject, run)
-    burn = 100  # let the AR(1) process reach its stationary state
+    burn = 100  # let the AR(2) process reach its stationary state
     n_parcels = params["noise_loadings"].shape[1]
-    innovations = rng.standard_normal((n_trs + burn, cfg.noise_rank))  # (T + burn, R)
-    latent = lfilter([np.sqrt(1 - cfg.noise_ar**2)], [1, -cfg.noise_ar], innovations, axis=0)[burn:]  # (T, R)
+    innovations = rng.standard_normal((n_trs + burn, cfg.noise_rank)) / ar2_std(cfg.noise_ar)  # (T + burn, R)
+    latent = lfilter([1.0], [1, -cfg.noise_ar[0], -cfg.noise_ar[1]], innovations, axis=0)[burn:]  # (T, R) unit var
     structured = latent @ params["noise_loadings"]  # (T, P) unit variance
     white = rng.standard_normal((n_trs, n_parcels))  # (T, P)
     cosines = np.cos(np.pi * np.outer(np.arange(n_trs) + 0.5, np.arange(1, 4)) / n_trs)  # (T, 3) slowest DCT terms
@@ -395,3 +401,10 @@ def xsub_synth(out: str = None,  # folder to write into (default: $XSUB_CACHE/sy
     size = sum(p.stat().st_size for p in root.parent.rglob("*") if p.is_file())
     print(f"synthetic {preset!r} data set (seed {seed}): {root} ({size / 1e6:.0f} MB, truth in "
           f"{root.parent / 'truth'}), ready in {time.time() - t0:.1f} s")
+
+# %% ../nbs/01_synthetic.ipynb #c0a1e7b2
+def autocorrelation(x: np.ndarray, max_lag: int = 20, axis: int = -2) -> np.ndarray:
+    "Autocorrelation at lags 0..`max_lag` along the time `axis`, averaged over every other axis: `(max_lag + 1,)`."
+    x = np.moveaxis(np.asarray(x, dtype=np.float64), axis, 0)  # (T, ...)
+    x = (x - x.mean(0)) / x.std(0)
+    return np.array([1.0] + [(x[:-k] * x[k:]).sum(0).mean() / len(x) for k in range(1, max_lag + 1)])

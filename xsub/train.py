@@ -25,20 +25,22 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .data import SUBJECTS, ClipDataset, atomic_write, load_runs, pearson_r, write_text_atomic
+from .data import (SUBJECTS, ClipDataset, Runs, atomic_write, fetch_sherlock, is_subject_folder, load_folder,
+                       load_runs, pearson_r, split_runs, split_tail, write_text_atomic)
 from .models import CrossSubjectEncoder, leave_one_out_mean
 from .synthetic import make_synthetic, spell_flags
 
 # %% auto #0
-__all__ = ['TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'val_set_runs', 'data_root',
-           'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'TrainResult',
-           'adamw', 'learning_rate', 'validate', 'train']
+__all__ = ['DATASETS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'val_set_runs',
+           'data_root', 'is_algonauts', 'receptive_field', 'check_split', 'with_default_split', 'load_dataset',
+           'split_data', 'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model',
+           'TrainResult', 'adamw', 'learning_rate', 'validate', 'train']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
-def _knob(default, help: str):
-    "A dataclass field with a help string (shown by `config_parser`)."
+def _knob(default, help: str, choices: Sequence | None = None):
+    "A dataclass field with a help string and, for a closed set of values, its `choices` (shown by `config_parser`)."
     kind = dict(default_factory=lambda: default) if isinstance(default, (list, tuple, dict)) else dict(default=default)
-    return field(metadata={"help": help}, **kind)
+    return field(metadata={"help": help, "choices": choices}, **kind)
 
 
 @dataclass
@@ -54,7 +56,7 @@ class TrainConfig:
     skip: bool = _knob(True, "skip path: the untrained model is the leave-one-out mean")
     # optimisation
     lr: float = _knob(1e-2, "AdamW peak learning rate")
-    lr_schedule: str = _knob("cosine", "cosine (decay to 0 over all steps) or constant")
+    lr_schedule: str = _knob("cosine", "cosine (decay to 0 over all steps) or constant", ("cosine", "constant"))
     weight_decay: float = _knob(0.5, "AdamW weight decay (on weight matrices and conv filters)")
     batch_size: int = _knob(16, "clips per batch")
     sample_length: int = _knob(64, "TRs per training clip")
@@ -63,12 +65,20 @@ class TrainConfig:
     seed: int = _knob(3315, "seed of the model init and of the clip draws")
     patience: int = _knob(3, "stop after this many epochs without improvement on early_stop (0: never stop early)")
     # data
-    data_root: str | None = _knob(None, "algonauts_2025.competitors folder; None: the built-in synthetic set")
-    preset: str = _knob("small", "synthetic preset used when data_root is None (tiny, small, full)")
-    train_seasons: tuple = _knob((1, 2, 3, 4, 5), "Friends seasons to train on")
-    val_sets: tuple = _knob(("friends-s6", "movie10-figures", "movie10-life"), "validation sets (see val_set_runs)")
-    early_stop: str = _knob("friends-s6", "validation set that picks the best epoch")
-    zscore: bool = _knob(False, "z-score each parcel of each run")
+    data_root: str | None = _knob(None, "data folder: algonauts_2025.competitors, or one sub-<label>.h5 file per "
+                                        "subject (generic layout); None: the built-in synthetic set")
+    dataset: str | None = _knob(None, "a real data set to fetch (into $XSUB_DATA) and use instead of data_root",
+                                ("sherlock",))
+    preset: str = _knob("small", "synthetic preset used when data_root is None", ("tiny", "small", "full"))
+    subjects: tuple = _knob((), "subjects to use, by label or number (default: all)")
+    train_seasons: tuple = _knob((1, 2, 3, 4, 5), "Friends seasons to train on (Algonauts layout)")
+    val_sets: tuple = _knob(("friends-s6", "movie10-figures", "movie10-life"),
+                            "named validation sets of the Algonauts layout (see val_set_runs)")
+    val_tail: float = _knob(0.0, "validate on the last FRACTION of every run instead (default 0.3 for data "
+                                 "without named validation sets)")
+    val_runs: tuple = _knob((), "validate on these whole runs instead")
+    early_stop: str | None = _knob(None, "validation set that picks the best epoch (default: the first)")
+    zscore: bool = _knob(False, "z-score each parcel of each run (fetched data sets are z-scored already)")
     # runtime
     device: str = _knob("auto", "auto (cuda, then mps, then cpu), or a torch device name")
     num_workers: int = _knob(0, "DataLoader worker processes")
@@ -105,15 +115,18 @@ def config_parser(base: TrainConfig | None = None) -> argparse.ArgumentParser:
                                      formatter_class=argparse.ArgumentDefaultsHelpFormatter)
     for f in dataclasses.fields(TrainConfig):
         default, flag = getattr(base, f.name), "--" + f.name.replace("_", "-")
+        flags = [flag, "--out"] if f.name == "out_dir" else [flag]  # --out: the short name other tools use
         kwargs = dict(default=default, help=f.metadata.get("help", ""), dest=f.name)
+        if f.metadata.get("choices"):
+            kwargs["choices"] = f.metadata["choices"]
         if isinstance(default, bool):
-            parser.add_argument(flag, action=argparse.BooleanOptionalAction, **kwargs)
+            parser.add_argument(*flags, action=argparse.BooleanOptionalAction, **kwargs)
         elif isinstance(default, tuple):
-            parser.add_argument(flag, nargs="+", type=type(default[0]) if default else str, **kwargs)
+            parser.add_argument(*flags, nargs="+", type=type(default[0]) if default else str, **kwargs)
         elif default is None:
-            parser.add_argument(flag, type=str, **kwargs)
+            parser.add_argument(*flags, type=str, **kwargs)
         else:
-            parser.add_argument(flag, type=type(default), **kwargs)
+            parser.add_argument(*flags, type=type(default), **kwargs)
     return parser
 
 
@@ -147,16 +160,28 @@ def keep_freed_memory() -> bool:
     return bool(libc.mallopt(M_MMAP_MAX, 0)) and bool(libc.mallopt(M_TRIM_THRESHOLD, -1))  # -1: never trim
 
 
-# %% ../nbs/03_train.ipynb #f5c01a38
-def val_set_runs(root, name: str, zscore: bool = False, progress: bool = False) -> dict:
+# %% ../nbs/03_train.ipynb #bfbe6307
+def _algonauts_subjects(subjects: Sequence) -> tuple[int, ...]:
+    "Algonauts subject numbers from labels or numbers ('sub-01', '1', 1); all four when empty."
+    try:
+        return tuple(int(str(s).removeprefix("sub-")) for s in subjects) or SUBJECTS
+    except ValueError:
+        raise ValueError(f"subjects={list(subjects)}: the Algonauts layout numbers its subjects, e.g. 1 2 3 5.") from None
+
+
+def val_set_runs(root, name: str, zscore: bool = False, progress: bool = False, subjects: Sequence = ()) -> dict:
     "Runs of a named validation set: 'friends-sN' (season N) or 'movie10-<movie>' (that movie, run 1)."
     task, _, which = name.partition("-")
+    subjects = _algonauts_subjects(subjects)
     if task == "friends" and which[:1] == "s" and which[1:].isdigit():
-        return load_runs(root, "friends", seasons=[int(which[1:])], zscore=zscore, progress=progress)
+        return load_runs(root, "friends", subjects, seasons=[int(which[1:])], zscore=zscore, progress=progress)
     if task == "movie10" and which.isalpha():
-        return load_runs(root, "movie10", movies=[which], runs=[1], zscore=zscore, progress=progress)
+        return load_runs(root, "movie10", subjects, movies=[which], runs=[1], zscore=zscore, progress=progress)
     raise ValueError(f"Validation set {name!r} not understood: use 'friends-sN' (e.g. 'friends-s6') or "
                      f"'movie10-<movie>' (e.g. 'movie10-figures', 'movie10-life').")
+
+
+DATASETS = {"sherlock": fetch_sherlock}  # name -> fetcher(subjects=, progress=) returning Runs
 
 
 def data_root(config: TrainConfig) -> Path:
@@ -166,13 +191,70 @@ def data_root(config: TrainConfig) -> Path:
     return make_synthetic(config.preset, progress=config.progress)
 
 
+def is_algonauts(config: TrainConfig) -> bool:
+    "Whether a config's data is in the Algonauts layout (the official files, or the synthetic set)."
+    return config.dataset is None and (config.data_root is None or not is_subject_folder(config.data_root))
+
+
+def receptive_field(config: TrainConfig) -> int:
+    "TRs of input that one predicted TR reads (encoder and decoder convs): the gap before a time-split validation part."
+    return 2 * (config.kernel_size - 1) + 1 if config.kernel_size > 1 else 1
+
+
+def check_split(config: TrainConfig) -> None:
+    "Raise on a validation split that cannot work, before any data is read."
+    if not 0 <= config.val_tail < 1:
+        raise ValueError(f"--val-tail {config.val_tail}: use a fraction strictly between 0 and 1 (0.3 holds out the "
+                         f"last 30% of every run), or 0 for no time split.")
+    if config.val_tail and config.val_runs:
+        raise ValueError(f"--val-tail {config.val_tail} and --val-runs {' '.join(config.val_runs)}: use one of them.")
+
+
+def with_default_split(config: TrainConfig) -> TrainConfig:
+    "The config, with `val_tail=0.3` where the data has no named validation sets and no split was asked for."
+    check_split(config)
+    if config.val_tail or config.val_runs or is_algonauts(config):
+        return config
+    return dataclasses.replace(config, val_tail=0.3)
+
+
+def load_dataset(config: TrainConfig) -> Runs:
+    "Every run of a config's data: a fetched data set, a generic folder, or the Algonauts layout's training seasons."
+    subjects = list(config.subjects) or None
+    if config.dataset is not None:
+        return DATASETS[config.dataset](subjects=subjects, progress=config.progress)
+    root = data_root(config)
+    if is_subject_folder(root):
+        return load_folder(root, subjects, zscore=config.zscore, progress=config.progress)
+    return load_runs(root, "friends", _algonauts_subjects(config.subjects), seasons=list(config.train_seasons),
+                     zscore=config.zscore, progress=config.progress)
+
+
+def split_data(config: TrainConfig, runs: Mapping[str, np.ndarray]) -> tuple[Runs, dict[str, Runs]]:
+    "(training runs, {validation set name: runs}) of `runs`, by the config's `val_tail` or `val_runs`."
+    if config.val_tail:
+        train_runs, val = split_tail(runs, config.val_tail, gap=receptive_field(config))
+        name = f"tail-{config.val_tail:g}"
+    else:
+        train_runs, val = split_runs(runs, config.val_runs)
+        name = "val-runs"
+    if not any(np.shape(x)[1] >= config.sample_length for x in train_runs.values()):
+        lengths = {n: np.shape(x)[1] for n, x in train_runs.items()}
+        raise ValueError(f"No training clip fits: the training parts {lengths or '(none)'} are shorter than "
+                         f"sample_length={config.sample_length} TRs (val_tail={config.val_tail}, val_runs="
+                         f"{list(config.val_runs)}, gap {receptive_field(config)} TRs): use a smaller --val-tail "
+                         f"or --sample-length, or hold out fewer runs.")
+    return train_runs, {name: val}
+
+
 def load_data(config: TrainConfig) -> tuple[dict, dict[str, dict]]:
     "(training runs, {validation set name: runs}) named by a config."
+    config = with_default_split(config)
+    runs = load_dataset(config)
+    if config.val_tail or config.val_runs:
+        return split_data(config, runs)
     root = data_root(config)
-    train_runs = load_runs(root, "friends", seasons=list(config.train_seasons), zscore=config.zscore,
-                           progress=config.progress)
-    val_sets = {name: val_set_runs(root, name, config.zscore) for name in config.val_sets}
-    return train_runs, val_sets
+    return runs, {name: val_set_runs(root, name, config.zscore, subjects=config.subjects) for name in config.val_sets}
 
 # %% ../nbs/03_train.ipynb #a8436e7f
 @torch.no_grad()
@@ -247,6 +329,7 @@ class TrainResult:
     best_epoch: int
     best_r: float
     out_dir: Path
+    early_stop: str | None = None  # the validation set that picked the best epoch
 
     @property
     def best_checkpoint(self) -> Path: return self.out_dir / "best.pt"
@@ -325,9 +408,10 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     TrainResult with the best model (on the early-stopping set; the last one without val sets) and the metrics.
     """
     val_sets = dict(val_sets or {})
-    if val_sets and config.early_stop not in val_sets:
+    stop_set = config.early_stop or next(iter(val_sets), None)  # default: the first validation set
+    if val_sets and stop_set not in val_sets:
         raise ValueError(f"early_stop={config.early_stop!r} is not among the validation sets {list(val_sets)}: "
-                         f"set early_stop to one of them.")
+                         f"set early_stop to one of them (or leave it unset: the first).")
     out_dir = Path(out_dir if out_dir is not None else config.out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
@@ -356,7 +440,7 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
                 "optimizer": optimizer.state_dict(), "epoch": epoch, "rng": torch.get_rng_state(), "metrics": metrics}
 
     def score(row: dict) -> float:
-        return row["val"][config.early_stop]["r"] if val_sets else -row["train_loss"]
+        return row["val"][stop_set]["r"] if val_sets else -row["train_loss"]
 
     if not metrics:  # epoch 0: the untrained model (the leave-one-out baseline with skip=True)
         metrics.append({"epoch": 0, "train_loss": None, "val": validate(model, val_sets, device), "time_s": 0.0,
@@ -368,7 +452,7 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     best = max(scored, key=score) if scored else None
     for epoch in range(start, config.epochs + 1):
         if best is not None and config.patience and epoch - 1 - best["epoch"] >= config.patience:
-            print(f"early stop: no improvement on {config.early_stop} for {config.patience} epochs")
+            print(f"early stop: no improvement on {stop_set} for {config.patience} epochs")
             break
         model.train()
         data.set_epoch(epoch)
@@ -408,4 +492,4 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     best_path = out_dir / "best.pt"
     model = load_model(best_path, device) if best_path.is_file() else model.eval()
     return TrainResult(model, metrics, best["epoch"] if best else 0,
-                       best["val"][config.early_stop]["r"] if best and val_sets else float("nan"), out_dir)
+                       best["val"][stop_set]["r"] if best and val_sets else float("nan"), out_dir, stop_set)

@@ -1,0 +1,153 @@
+"Real data in the box: the Sherlock fetcher (offline, from ../shared), the generic sub-<label>.h5 layout, time splits."
+import json
+import os
+import shutil
+import subprocess
+import sys
+import urllib.request
+from pathlib import Path
+
+import h5py
+import numpy as np
+import pytest
+
+from xsub.data import (SHERLOCK_SHA256, SHERLOCK_SUBJECTS, SHERLOCK_TRS, data_home, fetch_file, fetch_sherlock,
+                       load_folder, save_runs, sherlock_files)
+
+SHERLOCK = data_home() / "sherlock_pmc"
+needs_sherlock = pytest.mark.skipif(not (SHERLOCK / "pmc_nn_sherlock_movie_s1.mat").is_file(),
+                                    reason=f"Sherlock files not in {SHERLOCK}: set XSUB_DATA to a folder holding "
+                                           f"sherlock_pmc/ (CI: ../shared/datasets) or run fetch_sherlock() online")
+
+
+def xsub_cli(name: str, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    exe = shutil.which(name) or str(Path(sys.executable).parent / name)
+    return subprocess.run([exe, *args], capture_output=True, text=True, env={**os.environ, **(env or {})}, timeout=900)
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    "Any download attempt fails the test."
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"a download was attempted: {args[:1]}")
+    monkeypatch.setattr(urllib.request, "urlopen", refuse)
+
+
+@needs_sherlock
+def test_fetch_sherlock_reads_disk_without_download(no_network):
+    runs = fetch_sherlock(progress=False)
+    x = runs["sherlock"]
+    assert runs.subjects == SHERLOCK_SUBJECTS and x.shape == (16, SHERLOCK_TRS, 481) and x.dtype == np.float32
+    np.testing.assert_allclose(x.std(1), 1, atol=1e-3)
+
+
+@needs_sherlock
+def test_sherlock_padding_is_cut_with_a_warning(no_network):
+    with pytest.warns(UserWarning, match=r"sub-05 run 'sherlock': TRs 1926-1975 repeat TR 1925"):
+        runs = fetch_sherlock(subjects=[4, 5], n_trs=None, progress=False)
+    x = runs["sherlock"]
+    assert x.shape == (2, 1926, 481)  # every subject cut where subject 5's padding starts
+    assert (np.diff(x[1], axis=0) != 0).any(axis=1).all()  # no repeated TR is left
+
+
+@needs_sherlock
+def test_checksum_mismatch_names_file_and_fix(tmp_path, no_network):
+    folder = tmp_path / "sherlock_pmc"
+    folder.mkdir()
+    (folder / "pmc_nn_sherlock_movie_s1.mat").write_bytes(b"not the file")
+    with pytest.raises(ValueError, match=r"pmc_nn_sherlock_movie_s1.mat has SHA-256 .* Delete it to download it again"):
+        sherlock_files(tmp_path, subjects=[1])
+
+
+def test_failed_download_names_address_and_place(tmp_path, monkeypatch):
+    def offline(*args, **kwargs):
+        raise urllib.error.URLError("no network")
+    monkeypatch.setattr(urllib.request, "urlopen", offline)
+    with pytest.raises(OSError, match=r"Could not download pmc_nn_sherlock_movie_s2.mat from https://.*put it at"):
+        sherlock_files(tmp_path, subjects=[2], progress=False)
+    assert not list((tmp_path / "sherlock_pmc").glob("*"))  # nothing half-written left behind
+
+
+def test_fetch_file_downloads_checks_and_renames(tmp_path, monkeypatch):
+    import hashlib
+    import io
+    payload = b"x" * 100_000
+
+    class Response(io.BytesIO):
+        headers = {"Content-Length": str(len(payload))}
+    monkeypatch.setattr(urllib.request, "urlopen", lambda url, timeout: Response(payload))
+    path = fetch_file("https://example.org/f", tmp_path / "f.bin", hashlib.sha256(payload).hexdigest(), progress=False)
+    assert path.read_bytes() == payload and sorted(p.name for p in tmp_path.iterdir()) == ["f.bin"]
+    assert len(SHERLOCK_SHA256) == 17
+
+
+def test_generic_layout_round_trip_bit_for_bit(tmp_path):
+    rng = np.random.default_rng(0)
+    runs = {"a": rng.standard_normal((3, 80, 12)).astype(np.float32), "b": rng.standard_normal((3, 50, 12)).astype(np.float32)}
+    save_runs(runs, tmp_path, ["x1", "x2", "x3"])
+    back = load_folder(tmp_path, progress=False)
+    assert back.subjects == ("sub-x1", "sub-x2", "sub-x3")
+    for name in runs:
+        np.testing.assert_array_equal(back[name], runs[name])
+
+
+def test_generic_layout_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="has no sub-<label>.h5 files"):
+        load_folder(tmp_path)
+    save_runs({"a": np.ones((1, 10, 3), np.float32) * np.arange(10)[:, None]}, tmp_path, ["1"])
+    with h5py.File(tmp_path / "sub-1.h5", "a") as f:
+        f.create_dataset("b", data=np.zeros(10, np.float32))
+    with pytest.raises(ValueError, match=r"sub-1.h5: 'b' is shaped \(10,\); the generic layout wants one 2-D dataset"):
+        load_folder(tmp_path)
+
+
+def test_constant_subject_is_an_error(tmp_path):
+    x = np.random.default_rng(0).standard_normal((2, 40, 5)).astype(np.float32)
+    x[1] = 3.0  # subject 2 never changes
+    save_runs({"run": x}, tmp_path)
+    with pytest.raises(ValueError, match=r"sub-02 run 'run' is constant.*Leave the subject out"):
+        load_folder(tmp_path)
+
+
+def test_no_common_run_is_an_error(tmp_path):
+    x = np.random.default_rng(0).standard_normal((1, 40, 5)).astype(np.float32)
+    save_runs({"a": x}, tmp_path, ["1"])
+    save_runs({"b": x}, tmp_path, ["2"])
+    with pytest.raises(ValueError, match="have no run in common"):
+        load_folder(tmp_path)
+
+
+def test_xsub_train_on_a_generic_folder(tmp_path):
+    rng = np.random.default_rng(1)
+    shared = rng.standard_normal((1, 300, 30))
+    x = (shared + rng.standard_normal((3, 300, 30))).astype(np.float32)  # (S, T, P): a shared signal plus noise
+    save_runs({"movie": x}, tmp_path / "data")
+    out = tmp_path / "run"
+    r = xsub_cli("xsub_train", "--data-root", str(tmp_path / "data"), "--val-tail", "0.3", "--out", str(out),
+                 "--epochs", "1", "--samples-per-epoch", "32", "--no-progress")
+    assert r.returncode == 0, r.stderr[-3000:]
+    metrics = json.loads((out / "metrics.json").read_text())
+    entry = metrics["sets"]["tail-0.3"]
+    assert {"model", "baseline"} <= set(entry) and list(entry["model"]["per_subject"]) == ["sub-01", "sub-02", "sub-03"]
+    assert metrics["data"]["val_trs"] == {"tail-0.3": 90}  # exactly the last 30%
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--val-tail", "1.5"], "--val-tail 1.5: use a fraction strictly between 0 and 1"),
+    (["--val-tail", "0.95"], "No training clip fits"),
+])
+def test_xsub_train_bad_split(tmp_path, args, message):
+    save_runs({"movie": np.random.default_rng(2).standard_normal((2, 100, 4)).astype(np.float32)}, tmp_path / "d")
+    r = xsub_cli("xsub_train", "--data-root", str(tmp_path / "d"), "--out", str(tmp_path / "run"), "--no-progress", *args)
+    assert r.returncode != 0 and message in r.stderr, r.stderr[-2000:]
+
+
+@needs_sherlock
+def test_xsub_train_dataset_sherlock(tmp_path):
+    out = tmp_path / "sherlock"
+    r = xsub_cli("xsub_train", "--dataset", "sherlock", "--out", str(out), "--epochs", "1", "--samples-per-epoch", "32",
+                 "--no-progress")
+    assert r.returncode == 0, r.stderr[-3000:]
+    metrics = json.loads((out / "metrics.json").read_text())
+    assert metrics["data"]["source"] == "dataset sherlock" and metrics["data"]["val_trs"] == {"tail-0.3": 578}
+    assert len(metrics["subjects"]) == 16 and "baseline" in metrics["sets"]["tail-0.3"]
