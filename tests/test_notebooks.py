@@ -1,4 +1,5 @@
 "Every notebook in nbs/ runs top to bottom, as `nbdev_test` runs it (cells flagged `slow` skipped, IN_TEST=1)."
+import socket
 from pathlib import Path
 
 import pytest
@@ -6,10 +7,16 @@ from nbdev.config import get_config
 from nbdev.test import test_nb as run_notebook
 
 NBS = sorted((Path(__file__).resolve().parents[1] / "nbs").glob("*.ipynb"))
+OFFLINE = {"07_sherlock"}  # real data read from disk: any network use is a failure
 
 
 @pytest.mark.parametrize("nb", NBS, ids=[p.stem for p in NBS])
-def test_notebook_runs(nb: Path):
+def test_notebook_runs(nb: Path, monkeypatch):
+    if nb.stem in OFFLINE:
+        def refuse(*args, **kwargs):
+            raise OSError(f"{nb.name} tried to use the network")
+        monkeypatch.setattr(socket.socket, "connect", refuse)
+        monkeypatch.setattr(socket, "create_connection", refuse)
     cfg = get_config()
     ok, secs = run_notebook(nb, skip_flags=cfg.tst_flags.split(), basepath=cfg.config_path, showerr=True)
     assert ok, f"{nb.name} failed under test (traceback above); run `nbdev_test --path nbs/{nb.name}` to see it alone"

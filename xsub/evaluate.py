@@ -23,7 +23,8 @@ from .data import FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networ
 from .models import leave_one_out_mean
 from .synthetic import spell_flags
 from .train import (TrainConfig, config_parser, data_root, is_algonauts, load_data, parse_config, predict_runs,
-                        receptive_field, score_runs, split_data, train, with_default_split)
+                        receptive_field, score_runs, split_data, train, training_note, fit_model,
+                        with_default_split)
 
 # %% auto #0
 __all__ = ['leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids', 'summarize', 'parcel_labels',
@@ -231,9 +232,12 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     named_sets = runs is None and is_algonauts(config) and not (config.val_tail or config.val_runs)
     root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies
     subjects = train_runs.subjects
-    result = train(config, train_runs, val_sets, out_dir)
+    result = fit_model(config, train_runs, val_sets, out_dir)  # choices made on an inner split of train_runs only
     scores_by_set, predictions_by_set = evaluate(result.model, val_sets, root, config.zscore)
-    extra = {"best_epoch": result.best_epoch, "early_stop": result.early_stop,
+    selection = result.selection
+    extra = {"best_epoch": result.best_epoch, "early_stop": selection.early_stop if selection else None,
+             "training": {"start": result.start, "gradient_epochs": result.best_epoch, "note": training_note(result),
+                          "inner_r_by_epoch": [m["val"]["inner"]["r"] for m in selection.metrics] if selection else None},
              "data": _data_summary(config, train_runs, val_sets), "data_root": str(root) if root else None,
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict()}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
@@ -254,7 +258,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
 # %% ../nbs/04_evaluate.ipynb #91ab0ab4
 def _report(summary: Mapping, paths: Mapping[str, Path]) -> str:
     "What the main command prints: mean r of each method on each set, and where every output went."
-    lines = ["", "mean Pearson r (whole validation runs)"]
+    lines = ["", summary["training"]["note"], "", "mean Pearson r (whole validation runs)"]
     for set_name, methods in summary["sets"].items():
         parts = [f"{m} {e['mean']:.3f}" + (f" ({e['fraction_of_oracle']:.0%} of oracle)" if "fraction_of_oracle" in e else "")
                  for m, e in methods.items()]

@@ -545,7 +545,7 @@ def plot_learning_curve(metrics: Sequence[Mapping], out: str | os.PathLike | Non
     ax_loss.set(xlabel="epoch", ylabel="training loss (MSE)", title="Training loss")
     for set_name in metrics[0]["val"]:
         ax_r.plot([m["epoch"] for m in metrics], [m["val"][set_name]["r"] for m in metrics], "o-", label=set_name)
-    ax_r.set(xlabel="epoch (0: untrained)", ylabel="mean Pearson r", title="Validation r (whole runs)")
+    ax_r.set(xlabel="epoch (0: before any gradient step)", ylabel="mean Pearson r", title="Validation r (whole runs)")
     if metrics[0]["val"]:
         ax_r.legend(frameon=False, fontsize=8)
     for ax in (ax_loss, ax_r):
@@ -579,8 +579,9 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
     run_dir = Path(run_dir)
     set_name, scores = run_scores(run_dir, set_name)  # {method: (S, P)}
     paths = {}
-    if (run_dir / "metrics.jsonl").is_file():
-        metrics = [json.loads(line) for line in (run_dir / "metrics.jsonl").read_text().splitlines() if line]
+    curve = next((p for p in (run_dir / "selection" / "metrics.jsonl", run_dir / "metrics.jsonl") if p.is_file()), None)
+    if curve is not None:  # the choosing run's curve (inner and reported r per epoch) when there is one
+        metrics = [json.loads(line) for line in curve.read_text().splitlines() if line]
         paths["learning_curve"] = run_dir / "learning_curve.png"
         plt.close(plot_learning_curve(metrics, paths["learning_curve"], dpi))
     if scores["model"].shape[1] != len(parcel_networks()):  # not the Schaefer 1000 parcels: no networks, no maps

@@ -27,14 +27,18 @@ from tqdm.auto import tqdm
 
 from .data import (SUBJECTS, ClipDataset, Runs, atomic_write, fetch_sherlock, is_subject_folder, load_folder,
                        load_runs, pearson_r, split_runs, split_tail, write_text_atomic)
+from torch import nn
+
 from .models import CrossSubjectEncoder, leave_one_out_mean
 from .synthetic import make_synthetic, spell_flags
 
 # %% auto #0
-__all__ = ['DATASETS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'val_set_runs',
-           'data_root', 'is_algonauts', 'receptive_field', 'check_split', 'with_default_split', 'load_dataset',
-           'split_data', 'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model',
-           'TrainResult', 'adamw', 'learning_rate', 'validate', 'train']
+__all__ = ['DATASETS', 'CLOSED_FORM_ALPHAS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
+           'keep_freed_memory', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_split',
+           'with_default_split', 'load_dataset', 'split_data', 'load_data', 'predict_runs', 'score_runs',
+           'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks', 'group_mean_pca', 'decoder_stats',
+           'fit_gain_and_decoder', 'squared_error', 'choose_alpha', 'closed_form_start', 'TrainResult', 'adamw',
+           'learning_rate', 'validate', 'train', 'fit_model', 'training_note']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -55,15 +59,20 @@ class TrainConfig:
     learn_weights: bool = _knob(False, "learn the leave-one-out averaging weights")
     skip: bool = _knob(True, "skip path: the untrained model is the leave-one-out mean")
     # optimisation
-    lr: float = _knob(1e-2, "AdamW peak learning rate")
-    lr_schedule: str = _knob("cosine", "cosine (decay to 0 over all steps) or constant", ("cosine", "constant"))
-    weight_decay: float = _knob(0.5, "AdamW weight decay (on weight matrices and conv filters)")
+    init: str = _knob("closed-form", "start from the closed-form fit (alpha by blocked CV in the training data) or "
+                                     "from the leave-one-out mean (baseline)", ("closed-form", "baseline"))
+    inner_val: float = _knob(0.2, "fraction at the end of every training run held out to choose the number of "
+                                  "gradient epochs, then trained on too (0: train all epochs, no choice)")
+    lr: float = _knob(3e-4, "AdamW peak learning rate")
+    lr_schedule: str = _knob("constant", "constant, or cosine (decay to 0 over all steps)", ("constant", "cosine"))
+    warmup_steps: int = _knob(20, "steps of linear learning-rate warm-up from 0")
+    weight_decay: float = _knob(0.0, "AdamW weight decay (on weight matrices and conv filters)")
     batch_size: int = _knob(16, "clips per batch")
     sample_length: int = _knob(64, "TRs per training clip")
-    samples_per_epoch: int = _knob(2000, "training clips per epoch")
-    epochs: int = _knob(4, "maximum number of epochs")
+    samples_per_epoch: int = _knob(800, "training clips per epoch (an epoch is the interval between validations)")
+    epochs: int = _knob(8, "maximum number of epochs")
     seed: int = _knob(3315, "seed of the model init and of the clip draws")
-    patience: int = _knob(3, "stop after this many epochs without improvement on early_stop (0: never stop early)")
+    patience: int = _knob(2, "stop after this many epochs without improvement on early_stop (0: never stop early)")
     # data
     data_root: str | None = _knob(None, "data folder: algonauts_2025.competitors, or one sub-<label>.h5 file per "
                                         "subject (generic layout); None: the built-in synthetic set")
@@ -320,6 +329,119 @@ def load_model(checkpoint_path: str | os.PathLike, device: str | torch.device = 
     model.load_state_dict(state["model"])
     return model.to(device).eval()
 
+# %% ../nbs/03_train.ipynb #7cd01cf2
+CLOSED_FORM_ALPHAS = np.concatenate([np.logspace(-3, 5, 17), [np.inf]])  # relative to training TRs; inf: gains only
+
+
+def fold_masks(lengths: Sequence[int], n_folds: int = 5, gap: int = 0) -> list[tuple[list, list]]:
+    "Blocked folds over runs laid end to end: per fold, (training TR mask per run, held-out TR mask per run)."
+    edges = np.linspace(0, sum(lengths), n_folds + 1).astype(int)  # block borders on the concatenated time axis
+    starts = np.cumsum([0, *lengths[:-1]])
+    folds = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        times = [np.arange(t0, t0 + n) for t0, n in zip(starts, lengths)]  # concatenated time of each run's TRs
+        folds.append(([(t < a - gap) | (t >= b + gap) for t in times], [(t >= a) & (t < b) for t in times]))
+    return folds
+
+# %% ../nbs/03_train.ipynb #e7ba3043
+def _pieces(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None):
+    "The masked TRs of each run, as float32 tensors (S, t, P); all TRs where `masks` is None."
+    for i, run in enumerate(runs):
+        x = run if masks is None else np.asarray(run)[:, masks[i]]
+        if x.shape[1]:
+            yield torch.as_tensor(np.asarray(x), dtype=torch.float32)
+
+
+def group_mean_pca(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, dim: int) -> np.ndarray:
+    "Top `dim` principal axes (P, dim) of the group-mean time course (mean over subjects) over the masked TRs."
+    n_parcels = np.shape(runs[0])[2]
+    gram, total, n = np.zeros((n_parcels, n_parcels)), np.zeros(n_parcels), 0
+    for x in _pieces(runs, masks):
+        mean = x.mean(0).double()  # (t, P)
+        gram += (mean.T @ mean).numpy()
+        total += mean.sum(0).numpy()
+        n += len(mean)
+    _, vectors = np.linalg.eigh(gram / n - np.outer(total / n, total / n))  # ascending eigenvalues
+    return np.ascontiguousarray(vectors[:, ::-1][:, :dim])  # (P, dim)
+
+
+def decoder_stats(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, basis: np.ndarray) -> dict:
+    "Sums over TRs, per subject, for the closed form: with F = [LOO @ basis, 1], L = LOO, Y = data."
+    S, P, K = np.shape(runs[0])[0], np.shape(runs[0])[2], basis.shape[1] + 1
+    stats = {"FF": np.zeros((S, K, K)), "FY": np.zeros((S, K, P)), "FL": np.zeros((S, K, P)),
+             "LY": np.zeros((S, P)), "LL": np.zeros((S, P)), "YY": np.zeros((S, P)), "n": 0}
+    b = torch.as_tensor(basis, dtype=torch.float32)  # (P, D)
+    for y in _pieces(runs, masks):  # (S, t, P)
+        loo = leave_one_out_mean(y, dim=0)  # (S, t, P)
+        f = torch.cat([loo @ b, torch.ones(S, y.shape[1], 1)], 2)  # (S, t, K): latents and an intercept
+        ft = f.transpose(1, 2)  # (S, K, t)
+        for key, value in (("FF", ft @ f), ("FY", ft @ y), ("FL", ft @ loo), ("LY", (loo * y).sum(1)),
+                           ("LL", (loo * loo).sum(1)), ("YY", (y * y).sum(1))):
+            stats[key] += value.double().numpy()
+        stats["n"] += y.shape[1]
+    return stats
+
+# %% ../nbs/03_train.ipynb #137805f9
+def fit_gain_and_decoder(stats: dict, s: int, alpha: float, rounds: int = 2,
+                         min_gain: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
+    "Subject s's decoder W (K, P) (ridge, `alpha`) and skip gain g (P,) (>= `min_gain`) for y = g LOO + F W."
+    A, B, C = stats["FF"][s], stats["FY"][s], stats["FL"][s]  # (K, K), (K, P), (K, P)
+    ly, ll = stats["LY"][s], stats["LL"][s] + 1e-8  # (P,), (P,)
+    gain = np.maximum(ly / ll, min_gain)
+    if np.isinf(alpha):
+        return np.zeros_like(B), gain
+    inverse = np.linalg.inv(A + alpha * np.eye(len(A)))  # (K, K)
+    for _ in range(rounds):
+        W = inverse @ (B - C * gain)  # ridge on what the gain leaves over
+        gain = np.maximum((ly - (C * W).sum(0)) / ll, min_gain)
+    return W, gain
+
+
+def squared_error(stats: dict, s: int, W: np.ndarray, gain: np.ndarray) -> float:
+    "Sum of squared errors of y = g LOO + F W over the TRs and parcels that `stats` summed (subject s)."
+    A, B, C, ly, ll, yy = (stats[k][s] for k in ("FF", "FY", "FL", "LY", "LL", "YY"))
+    return float((yy - 2 * (B * W).sum(0) - 2 * gain * ly + (W * (A @ W)).sum(0) + 2 * gain * (C * W).sum(0)
+                  + gain ** 2 * ll).sum())
+
+# %% ../nbs/03_train.ipynb #04d1085a
+def choose_alpha(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: int = 0,
+                 alphas: np.ndarray = CLOSED_FORM_ALPHAS) -> tuple[float, np.ndarray]:
+    "(relative alpha with the least held-out squared error over blocked folds, that error per alpha)."
+    S = np.shape(runs[0])[0]
+    errors = np.zeros(len(alphas))
+    for train_masks, held_masks in fold_masks([np.shape(x)[1] for x in runs], n_folds, gap):
+        basis = group_mean_pca(runs, train_masks, dim)  # refitted without the held-out block
+        fitted, held = decoder_stats(runs, train_masks, basis), decoder_stats(runs, held_masks, basis)
+        for i, alpha in enumerate(alphas):
+            for s in range(S):
+                errors[i] += squared_error(held, s, *fit_gain_and_decoder(fitted, s, alpha * fitted["n"]))
+    return float(alphas[errors.argmin()]), errors
+
+
+@torch.no_grad()
+def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray], gap: int = 0,
+                      alpha: float | None = None, n_folds: int = 5) -> dict:
+    "Set a model's encoders, decoders and skip gains to the closed-form fit on `runs`; returns the chosen alpha."
+    if model.shared or model.norm is not None or not model.skip or isinstance(model.mix, nn.Parameter):
+        raise ValueError("closed_form_start needs CrossSubjectEncoder(shared=False, layer_norm=False, skip=True, "
+                         "learn_weights=False); start other models from the leave-one-out mean (init='baseline').")
+    runs = [np.asarray(x, dtype=np.float32) for x in runs.values()]
+    dim = min(model.embed_dim, model.n_parcels, sum(x.shape[1] for x in runs) - 1)
+    errors = None
+    if alpha is None:
+        alpha, errors = choose_alpha(runs, dim, n_folds, gap)
+    basis = group_mean_pca(runs, None, dim)  # (P, dim)
+    stats = decoder_stats(runs, None, basis)
+    model.reset_parameters()  # convs at identity, biases at zero
+    model.enc_weight.zero_(), model.dec_weight.zero_()
+    for s in range(model.n_subjects):
+        W, gain = fit_gain_and_decoder(stats, s, alpha * stats["n"])  # (dim + 1, P), (P,)
+        model.enc_weight[s, :dim] = torch.as_tensor(basis.T)  # the same encoder for every subject
+        model.dec_weight[s, :, :dim] = torch.as_tensor(W[:dim].T)
+        model.dec_bias[s] = torch.as_tensor(W[dim])
+        model.skip_gain[s] = torch.as_tensor(gain)
+    return {"alpha": alpha, "cv_error": None if errors is None else (errors / errors.min()).round(4).tolist()}
+
 # %% ../nbs/03_train.ipynb #5563fda7
 @dataclass
 class TrainResult:
@@ -330,6 +452,8 @@ class TrainResult:
     best_r: float
     out_dir: Path
     early_stop: str | None = None  # the validation set that picked the best epoch
+    start: dict = field(default_factory=dict)  # how the model was started: init, and the closed form's alpha
+    selection: TrainResult | None = None  # the run on the inner split that chose the number of epochs (fit_model)
 
     @property
     def best_checkpoint(self) -> Path: return self.out_dir / "best.pt"
@@ -353,11 +477,12 @@ def _optimizer(model: torch.nn.Module, config: TrainConfig) -> torch.optim.AdamW
 
 
 def learning_rate(config: TrainConfig, step: int, total_steps: int) -> float:
-    "Learning rate at a global step: `lr` constant, or cosine-decayed from `lr` to 0 over `total_steps`."
+    "Learning rate at a global step: linear warm-up over `warmup_steps`, then `lr` constant or cosine-decayed to 0."
+    warm = min(1.0, (step + 1) / config.warmup_steps) if config.warmup_steps > 0 else 1.0
     if config.lr_schedule == "constant":
-        return config.lr
+        return config.lr * warm
     if config.lr_schedule == "cosine":
-        return config.lr * 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1)))
+        return config.lr * warm * 0.5 * (1 + math.cos(math.pi * min(step, total_steps) / max(total_steps, 1)))
     raise ValueError(f"lr_schedule={config.lr_schedule!r}: use 'cosine' or 'constant'.")
 
 
@@ -371,8 +496,11 @@ def _check_compatible(state: dict, config: TrainConfig, model_args: dict, path) 
 
 def _log_line(row: dict, n_epochs: int) -> str:
     "One line per epoch: loss, per-subject val r, time, throughput (and GPU memory)."
+    start = row.get("start", {})
+    begin = (f"closed form (alpha {start.get('alpha', 0):g})" if start.get("init") == "closed-form"
+             else "untrained (leave-one-out mean)")
     parts = [f"epoch {row['epoch']:>2}/{n_epochs}", f"loss {row['train_loss']:.4f}" if row["train_loss"] is not None
-             else "untrained"]
+             else begin]
     for name, v in row["val"].items():
         parts.append(f"{name} r {v['r']:.3f} [" + " ".join(f"{r:.3f}" for r in v["r_subjects"]) + "]")
     if row["time_s"]:
@@ -421,7 +549,11 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     torch.manual_seed(config.seed)
     data = ClipDataset(train_runs, config.sample_length, config.samples_per_epoch, shuffle=True, seed=config.seed)
     model_args = dict(n_subjects=data.n_subjects, n_parcels=data.n_parcels, **config.model_args())
-    model = CrossSubjectEncoder(**model_args).to(device)
+    model = CrossSubjectEncoder(**model_args)
+    start_info = {"init": config.init}
+    if config.init == "closed-form" and resume is None:
+        start_info |= closed_form_start(model, train_runs, gap=receptive_field(config))
+    model = model.to(device)
     optimizer = _optimizer(model, config)
     metrics, start = [], 1
     if resume is not None:
@@ -440,16 +572,15 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
                 "optimizer": optimizer.state_dict(), "epoch": epoch, "rng": torch.get_rng_state(), "metrics": metrics}
 
     def score(row: dict) -> float:
-        return row["val"][stop_set]["r"] if val_sets else -row["train_loss"]
+        return row["val"][stop_set]["r"] if val_sets else row["epoch"]  # no validation set: the last epoch
 
-    if not metrics:  # epoch 0: the untrained model (the leave-one-out baseline with skip=True)
+    if not metrics:  # epoch 0: before any gradient step (the closed form, or the leave-one-out mean)
         metrics.append({"epoch": 0, "train_loss": None, "val": validate(model, val_sets, device), "time_s": 0.0,
-                        "samples_per_s": 0.0, "lr": config.lr})
+                        "samples_per_s": 0.0, "lr": 0.0, "start": start_info})
         print(_log_line(metrics[-1], config.epochs))
-        if val_sets:
-            save_checkpoint(out_dir / "best.pt", checkpoint(0))
-    scored = [m for m in metrics if m["train_loss"] is not None or val_sets]
-    best = max(scored, key=score) if scored else None
+        save_checkpoint(out_dir / "best.pt", checkpoint(0))
+        save_checkpoint(out_dir / "last.pt", checkpoint(0))
+    best = max(metrics, key=score)
     for epoch in range(start, config.epochs + 1):
         if best is not None and config.patience and epoch - 1 - best["epoch"] >= config.patience:
             print(f"early stop: no improvement on {stop_set} for {config.patience} epochs")
@@ -489,7 +620,52 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
             best = row
             save_checkpoint(out_dir / "best.pt", checkpoint(epoch))
         save_checkpoint(out_dir / "last.pt", checkpoint(epoch))
-    best_path = out_dir / "best.pt"
-    model = load_model(best_path, device) if best_path.is_file() else model.eval()
-    return TrainResult(model, metrics, best["epoch"] if best else 0,
-                       best["val"][stop_set]["r"] if best and val_sets else float("nan"), out_dir, stop_set)
+    model = load_model(out_dir / "best.pt", device)
+    return TrainResult(model, metrics, best["epoch"], best["val"][stop_set]["r"] if val_sets else float("nan"),
+                       out_dir, stop_set, metrics[0].get("start", start_info))
+
+# %% ../nbs/03_train.ipynb #dd0f586c
+def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
+              out_dir: str | os.PathLike | None = None) -> TrainResult:
+    """The default recipe: choose the number of gradient epochs on an inner split of `train_runs`, then train on all.
+
+    Parameters
+    ----------
+    config : all settings; `inner_val` is the fraction at the end of each training run held out for the choice.
+    train_runs : {run name: (S, T, P)} training runs.
+    val_sets : {set name: runs} scored every epoch of the choosing run, for the learning curve only.
+    out_dir : the final model's folder (default `config.out_dir`); the choosing run goes into its `selection/`.
+
+    Returns
+    -------
+    TrainResult of the final run, with `.selection`, the choosing run (its metrics have the inner and reported r).
+    """
+    out_dir = Path(out_dir if out_dir is not None else config.out_dir)
+    if not config.inner_val:
+        return train(dataclasses.replace(config, patience=0), train_runs, None, out_dir)
+    if not 0 < config.inner_val < 1:
+        raise ValueError(f"--inner-val {config.inner_val}: use a fraction strictly between 0 and 1 (or 0).")
+    inner_train, inner = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
+    if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
+        raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
+                         f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
+    print(f"choosing the number of epochs on the last {config.inner_val:g} of every training run")
+    selection = train(dataclasses.replace(config, early_stop="inner"), inner_train, {"inner": inner, **(val_sets or {})},
+                      out_dir / "selection")
+    epochs = selection.best_epoch
+    print(f"best on the inner split: epoch {epochs} (inner r {selection.best_r:.3f}); training on all the runs")
+    final = train(dataclasses.replace(config, epochs=epochs, patience=0), train_runs, None, out_dir)
+    final.selection = selection
+    return final
+
+
+def training_note(result: TrainResult) -> str:
+    "One sentence on what training did: whether gradient epochs or the closed form's decoder added anything."
+    start = result.start
+    if start.get("init") == "closed-form" and start.get("alpha") == float("inf") and result.best_epoch == 0:
+        return ("Nothing was learned beyond the leave-one-out mean: the closed form kept no decoder (alpha = inf) and "
+                "no gradient epoch helped on the inner split; the model is the leave-one-out mean, rescaled per parcel.")
+    if result.best_epoch == 0:
+        what = "the closed-form fit" if start.get("init") == "closed-form" else "the untrained model (leave-one-out mean)"
+        return f"Gradient training did not help on the inner split: the model is {what}."
+    return f"{result.best_epoch} gradient epochs improved on the start on the inner split."

@@ -1,0 +1,140 @@
+"""The model on real brains: Sherlock (16 subjects, 481 PMC voxels), next to the leave-one-out mean and two ridges.
+
+Protocol (../shared/datasets/sherlock_pmc/README.md): TRs 1..1926, every subject z-scored, the first 70% of TRs
+(1348) on the training side and the last 30% (578) validated; mean Pearson r over subjects and voxels on the
+validated part. Grid: S = 4, 8, 16 subjects (the first S of subjects 1-4, 6-17) x 266, 700, 1348 training TRs (the
+shorter ones are the first TRs of the training side). The validated part is the same in every cell.
+
+Methods, all trained on the same TRs (the model's are what `xsub_train` trains on: its training part ends a gap of
+the model's receptive field before the validated part, so the others get those TRs too only where said):
+- loo: the leave-one-out mean of the other subjects, same voxel (no parameters).
+- ridge_xsub: xsub's `RidgeFIR` (PCA of the others' voxels, FIR delays, alpha per voxel by blocked CV in time).
+- ridge_plain: sklearn PCA(100) of the others' voxels, delays -1/0/+1 TR, RidgeCV (alphas 1e-1..1e5, one per voxel).
+- model: `xsub.evaluate.run_experiment` with the default `TrainConfig` (what `xsub_train --dataset sherlock` runs).
+
+Each method runs in a child process of its own: the peak resident memory printed is that process's (data included).
+
+    python benchmarks/bench_real.py                          # the whole table (about 15-25 minutes on 2 cores)
+    python benchmarks/bench_real.py --subjects 16 --train-trs 1348 --methods loo model
+"""
+import argparse
+import multiprocessing as mp
+import os
+import resource
+import tempfile
+import time
+import warnings
+
+import numpy as np
+
+from xsub.data import SHERLOCK_SUBJECTS, fetch_sherlock, pearson_r, tail_length
+
+METHODS = ("loo", "ridge_xsub", "ridge_plain", "model")
+
+
+def cell_data(n_subjects: int, n_train: int, gap: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    "(training part (S, n_train - gap, P), validated part (S, 578, P)) of the first `n_subjects` subjects."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        x = fetch_sherlock(subjects=SHERLOCK_SUBJECTS[:n_subjects], progress=False)["sherlock"]  # (S, 1926, P)
+    n_val = tail_length(x.shape[1], 0.3)
+    return x[:, :n_train - gap], x[:, x.shape[1] - n_val:]
+
+
+def plain_ridge(train: np.ndarray, val: np.ndarray) -> np.ndarray:
+    "Each subject from sklearn PCA(100) of the others' voxels at delays -1, 0, +1 TR, RidgeCV per voxel: (S, T, P)."
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import RidgeCV
+    from xsub.baselines import delayed
+    out = np.empty_like(val)
+    for s in range(len(train)):
+        others_train = np.delete(train, s, 0).transpose(1, 0, 2).reshape(train.shape[1], -1)  # (T, (S-1) P)
+        others_val = np.delete(val, s, 0).transpose(1, 0, 2).reshape(val.shape[1], -1)
+        pca = PCA(min(100, *others_train.shape), random_state=0).fit(others_train)
+        features = [delayed(pca.transform(o), (-1, 0, 1)).reshape(len(o), -1) for o in (others_train, others_val)]
+        ridge = RidgeCV(alphas=np.logspace(-1, 5, 13), alpha_per_target=True).fit(features[0], train[s])
+        out[s] = ridge.predict(features[1])
+    return out
+
+
+def run_method(method: str, n_subjects: int, n_train: int, queue) -> None:
+    "Fit one method on one cell and put (mean r, r per subject, seconds, peak RSS in MB, note) on `queue`."
+    import torch
+    from threadpoolctl import threadpool_limits
+    threads = int(os.environ.get("XSUB_BENCH_THREADS", "2"))
+    torch.set_num_threads(threads)
+    threadpool_limits(threads)  # numpy's BLAS too: more threads than free cores slows ridge ten-fold on a shared machine
+    note = ""
+    if method == "model":
+        from xsub.evaluate import run_experiment
+        from xsub.train import TrainConfig, receptive_field
+        config = TrainConfig(progress=False, out_dir=tempfile.mkdtemp(prefix="bench_real_"))
+        train, val = cell_data(n_subjects, n_train)
+        whole = np.concatenate([train, val], axis=1)  # the cell's training TRs, then the validated part
+        t0 = time.perf_counter()
+        done = run_experiment(config, runs={"sherlock": whole}, figures=False)
+        seconds = time.perf_counter() - t0
+        (set_name, scores), = done["scores"].items()  # the one time-split validation set
+        assert scores["model"].shape == (n_subjects, val.shape[2]) and done["summary"]["data"]["val_trs"][set_name] == val.shape[1]
+        r = scores["model"]  # (S, P)
+        note = f"best epoch {done['result'].best_epoch}, gap {receptive_field(config)}"
+    else:
+        train, val = cell_data(n_subjects, n_train)
+        t0 = time.perf_counter()
+        if method == "loo":
+            pred = (val.sum(0, keepdims=True) - val) / (n_subjects - 1)  # (S, T, P)
+        elif method == "ridge_xsub":
+            from xsub.baselines import RidgeFIR
+            pred = RidgeFIR().fit({"sherlock": train}).predict({"sherlock": val})["sherlock"]
+        else:
+            pred = plain_ridge(train, val)
+        seconds = time.perf_counter() - t0
+        r = pearson_r(pred, val, 1)  # (S, P)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put((float(np.nanmean(r)), np.nanmean(r, 1).tolist(), seconds, peak, note))
+
+
+def measure(method: str, n_subjects: int, n_train: int) -> tuple:
+    "Run `run_method` in a fresh child process (its own peak memory)."
+    ctx = mp.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=run_method, args=(method, n_subjects, n_train, queue))
+    child.start()
+    out = queue.get()
+    child.join()
+    return out
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--subjects", type=int, nargs="+", default=[4, 8, 16])
+    parser.add_argument("--train-trs", type=int, nargs="+", default=[266, 700, 1348])
+    parser.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
+    parser.add_argument("--per-subject", action="store_true", help="also print r per subject (model and loo)")
+    args = parser.parse_args(argv)
+    print(f"Sherlock PMC, validated on the last 578 of TRs 1..1926; threads {os.environ.get('XSUB_BENCH_THREADS', '2')}")
+    header = f"{'S':>3} {'train TRs':>9} " + " ".join(f"{m:>12}" for m in args.methods) + "   time s / peak MB per method"
+    print(header)
+    rows = []
+    for n_subjects in args.subjects:
+        for n_train in args.train_trs:
+            results = {m: measure(m, n_subjects, n_train) for m in args.methods}
+            rows.append((n_subjects, n_train, results))
+            cost = ", ".join(f"{m} {res[2]:.0f}/{res[3]:.0f}" for m, res in results.items())
+            notes = "; ".join(res[4] for res in results.values() if res[4])
+            print(f"{n_subjects:>3} {n_train:>9} " + " ".join(f"{res[0]:>12.3f}" for res in results.values())
+                  + f"   {cost}" + (f"  ({notes})" if notes else ""), flush=True)
+            if args.per_subject and {"model", "loo"} <= set(results):
+                diff = np.subtract(results["model"][1], results["loo"][1])
+                print(f"      model - loo per subject: min {diff.min():+.3f}, "
+                      + " ".join(f"{d:+.3f}" for d in diff))
+    if {"model", "loo"} <= set(args.methods):
+        print("\nmodel - loo:  " + "  ".join(f"S{s}/{t}: {res['model'][0] - res['loo'][0]:+.3f}" for s, t, res in rows))
+        ridges = [m for m in ("ridge_xsub", "ridge_plain") if m in args.methods]
+        if ridges:
+            print("model - best ridge:  " + "  ".join(
+                f"S{s}/{t}: {res['model'][0] - max(res[m][0] for m in ridges):+.3f}" for s, t, res in rows))
+
+
+if __name__ == "__main__":
+    main()
