@@ -59,6 +59,15 @@ def plain_ridge(train: np.ndarray, val: np.ndarray) -> np.ndarray:
 
 def run_method(method: str, n_subjects: int, n_train: int, queue) -> None:
     "Fit one method on one cell and put (mean r, r per subject, seconds, peak RSS in MB, note) on `queue`."
+    try:
+        queue.put(fit_and_score(method, n_subjects, n_train))
+    except BaseException as e:  # the parent waits on the queue: send the failure instead of dying silently
+        queue.put(e)
+        raise
+
+
+def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
+    "(mean r, r per subject, seconds, peak RSS in MB, note) of one method on one cell."
     import torch
     from threadpoolctl import threadpool_limits
     threads = int(os.environ.get("XSUB_BENCH_THREADS", "2"))
@@ -66,18 +75,23 @@ def run_method(method: str, n_subjects: int, n_train: int, queue) -> None:
     threadpool_limits(threads)  # numpy's BLAS too: more threads than free cores slows ridge ten-fold on a shared machine
     note = ""
     if method == "model":
+        import contextlib
+        import io
         from xsub.evaluate import run_experiment
-        from xsub.train import TrainConfig, receptive_field
-        config = TrainConfig(progress=False, out_dir=tempfile.mkdtemp(prefix="bench_real_"))
+        from xsub.train import TrainConfig
         train, val = cell_data(n_subjects, n_train)
         whole = np.concatenate([train, val], axis=1)  # the cell's training TRs, then the validated part
+        config = TrainConfig(progress=False, out_dir=tempfile.mkdtemp(prefix="bench_real_"),
+                             val_tail=val.shape[1] / whole.shape[1])  # validates exactly the 578 TRs
         t0 = time.perf_counter()
-        done = run_experiment(config, runs={"sherlock": whole}, figures=False)
+        with contextlib.redirect_stdout(io.StringIO()):  # the training log
+            done = run_experiment(config, runs={"sherlock": whole}, figures=False)
         seconds = time.perf_counter() - t0
         (set_name, scores), = done["scores"].items()  # the one time-split validation set
         assert scores["model"].shape == (n_subjects, val.shape[2]) and done["summary"]["data"]["val_trs"][set_name] == val.shape[1]
         r = scores["model"]  # (S, P)
-        note = f"best epoch {done['result'].best_epoch}, gap {receptive_field(config)}"
+        start = done["result"].start
+        note = f"model: alpha {start.get('alpha', float('nan')):g}, {done['result'].best_epoch} gradient epochs"
     else:
         train, val = cell_data(n_subjects, n_train)
         t0 = time.perf_counter()
@@ -91,7 +105,7 @@ def run_method(method: str, n_subjects: int, n_train: int, queue) -> None:
         seconds = time.perf_counter() - t0
         r = pearson_r(pred, val, 1)  # (S, P)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    queue.put((float(np.nanmean(r)), np.nanmean(r, 1).tolist(), seconds, peak, note))
+    return float(np.nanmean(r)), np.nanmean(r, 1).tolist(), seconds, peak, note
 
 
 def measure(method: str, n_subjects: int, n_train: int) -> tuple:
@@ -102,6 +116,8 @@ def measure(method: str, n_subjects: int, n_train: int) -> tuple:
     child.start()
     out = queue.get()
     child.join()
+    if isinstance(out, BaseException):
+        raise RuntimeError(f"{method} failed on S={n_subjects}, {n_train} training TRs") from out
     return out
 
 

@@ -27,3 +27,15 @@ def test_bench_data_prints_the_ratio():
     out = bench("bench_data.py", "--runs", "3", "--trs", "100", "--parcels", "50", "--num-samples", "64",
                 "--repeats", "1")
     assert re.search(r"ratio xsub / seed: \d+\.\d+x", out), out
+
+
+def test_bench_real_one_cell():
+    "The real-data table on one small cell: the leave-one-out mean matches its definition and the model is scored."
+    import pytest
+    from xsub.data import data_home
+    if not (data_home() / "sherlock_pmc" / "pmc_nn_sherlock_movie_s1.mat").is_file():
+        pytest.skip("Sherlock files absent: set XSUB_DATA to a folder holding sherlock_pmc/ (CI: ../shared/datasets)")
+    out = bench("bench_real.py", "--subjects", "4", "--train-trs", "266", "--methods", "loo", "model")
+    row = re.search(r"^\s+4\s+266\s+(\d\.\d{3})\s+(\d\.\d{3})", out, re.M)
+    assert row and float(row.group(1)) == 0.312, out  # the leave-one-out mean of subjects 1-4 on the last 578 TRs
+    assert re.search(r"model - loo:\s+S4/266: [+-]\d\.\d{3}", out), out

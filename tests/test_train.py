@@ -35,9 +35,11 @@ def _assert_same_weights(a, b):
 def test_nonfinite_loss_names_the_step(tmp_path):
     runs = {"run-a": np.random.default_rng(0).normal(size=(3, 40, 10)).astype(np.float32)}
     runs["run-a"][1, 20:, 3] = np.nan
-    cfg = TrainConfig(**{**FAST, "sample_length": 32}, epochs=1)
+    cfg = TrainConfig(**{**FAST, "sample_length": 32}, epochs=1, init="baseline")
     with pytest.raises(FloatingPointError, match=r"epoch 1, step \d+"):
         train(cfg, runs, {}, out_dir=tmp_path)
+    with pytest.raises(FloatingPointError, match="NaN or Inf values, so the closed-form start"):
+        train(dataclasses.replace(cfg, init="closed-form"), runs, {}, out_dir=tmp_path)
 
 
 def test_deterministic_on_cpu(tiny, tmp_path):

@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy.stats
 import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader
@@ -38,7 +39,7 @@ __all__ = ['DATASETS', 'CLOSED_FORM_ALPHAS', 'TrainConfig', 'config_parser', 'pa
            'with_default_split', 'load_dataset', 'split_data', 'load_data', 'predict_runs', 'score_runs',
            'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks', 'group_mean_pca', 'decoder_stats',
            'fit_gain_and_decoder', 'squared_error', 'choose_alpha', 'closed_form_start', 'TrainResult', 'adamw',
-           'learning_rate', 'validate', 'train', 'fit_model', 'training_note']
+           'learning_rate', 'validate', 'train', 'chosen_epoch', 'fit_model', 'training_note']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -361,6 +362,9 @@ def group_mean_pca(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | Non
         gram += (mean.T @ mean).numpy()
         total += mean.sum(0).numpy()
         n += len(mean)
+    if not np.isfinite(gram).all():
+        raise FloatingPointError("The training runs hold NaN or Inf values, so the closed-form start cannot be "
+                                 "fitted: fix or drop them (load_runs(on_nonfinite='zero')), or use init='baseline'.")
     _, vectors = np.linalg.eigh(gram / n - np.outer(total / n, total / n))  # ascending eigenvalues
     return np.ascontiguousarray(vectors[:, ::-1][:, :dim])  # (P, dim)
 
@@ -625,6 +629,18 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
                        out_dir, stop_set, metrics[0].get("start", start_info))
 
 # %% ../nbs/03_train.ipynb #dd0f586c
+def chosen_epoch(metrics: Sequence[Mapping], set_name: str = "inner", p_value: float = 0.05) -> int:
+    "The epoch with the best mean r on `set_name` among those better than epoch 0 over subjects (paired t-test); else 0."
+    start = np.array(metrics[0]["val"][set_name]["r_subjects"])  # (S,) r per subject before any gradient step
+    best, best_r = 0, metrics[0]["val"][set_name]["r"]
+    for row in metrics[1:]:
+        r = np.array(row["val"][set_name]["r_subjects"])  # (S,)
+        if len(r) > 1 and row["val"][set_name]["r"] > best_r and \
+                scipy.stats.ttest_rel(r, start, alternative="greater").pvalue < p_value:
+            best, best_r = row["epoch"], row["val"][set_name]["r"]
+    return best
+
+
 def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
               out_dir: str | os.PathLike | None = None) -> TrainResult:
     """The default recipe: choose the number of gradient epochs on an inner split of `train_runs`, then train on all.
@@ -652,8 +668,9 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
     print(f"choosing the number of epochs on the last {config.inner_val:g} of every training run")
     selection = train(dataclasses.replace(config, early_stop="inner"), inner_train, {"inner": inner, **(val_sets or {})},
                       out_dir / "selection")
-    epochs = selection.best_epoch
-    print(f"best on the inner split: epoch {epochs} (inner r {selection.best_r:.3f}); training on all the runs")
+    epochs = chosen_epoch(selection.metrics, "inner")
+    print(f"chosen on the inner split: {epochs} epochs (inner r {selection.metrics[epochs]['val']['inner']['r']:.3f}, "
+          f"start {selection.metrics[0]['val']['inner']['r']:.3f}); training on all the runs")
     final = train(dataclasses.replace(config, epochs=epochs, patience=0), train_runs, None, out_dir)
     final.selection = selection
     return final
