@@ -81,7 +81,7 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
         from xsub.train import TrainConfig
         train, val = cell_data(n_subjects, n_train)
         whole = np.concatenate([train, val], axis=1)  # the cell's training TRs, then the validated part
-        config = TrainConfig(progress=False, out_dir=tempfile.mkdtemp(prefix="bench_real_"),
+        config = TrainConfig(progress=False, out_dir=tempfile.mkdtemp(prefix="bench_real_"), keep_freed_memory=True,
                              val_tail=val.shape[1] / whole.shape[1])  # validates exactly the 578 TRs
         t0 = time.perf_counter()
         with contextlib.redirect_stdout(io.StringIO()):  # the training log

@@ -160,7 +160,7 @@ class RidgeFIR:
         names = list(runs)
         n_subjects = np.shape(runs[names[0]])[0]
         self.pcas_, self.coef_, self.alpha_, self.alpha_index_ = {}, {}, {}, {}
-        for s in tqdm(range(n_subjects), desc="ridge", disable=not self.progress):
+        for s in tqdm(range(n_subjects), desc="ridge", disable=None if self.progress else True):
             if self.features == "pca":  # fitted in place on one array of the others' data: no copies of it
                 self.pcas_[s] = PCA(self.n_components, svd_solver="randomized", random_state=self.seed,
                                     copy=False).fit(_others_side_by_side(runs, names, s))
@@ -270,7 +270,7 @@ def compare_baselines(train_runs: Mapping[str, object], val_sets: Mapping[str, M
     ({set: {method: r (S, P)}}, {method: fit time in seconds})
     """
     fitted, fit_times = {}, {}
-    for name, baseline in tqdm(baselines.items(), desc="baselines", disable=not progress):
+    for name, baseline in tqdm(baselines.items(), desc="baselines", disable=None if progress else True):
         t0 = time.perf_counter()
         fitted[name] = baseline.fit(train_runs)
         fit_times[name] = time.perf_counter() - t0

@@ -359,7 +359,7 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
     subjects = tuple(per_subject)
     plan = plan_alignment({s: {n: tuple(a.shape) for n, a in per_subject[s].items()} for s in subjects})
     runs = {}
-    for name, n_trs in tqdm(plan.lengths.items(), desc="runs", disable=not progress):
+    for name, n_trs in tqdm(plan.lengths.items(), desc="runs", disable=None if progress else True):
         stacked = np.empty((len(subjects), n_trs, plan.n_parcels), dtype=np.float32)  # (S, T, P)
         for i, s in enumerate(subjects):
             array = per_subject[s][name]
@@ -476,7 +476,7 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
             plan = plan_alignment({s: {n: files[s][k].shape for n, k in keys[s].items()} for s in subjects})
             aligned = Runs({name: H5Run(name, [(s, paths[s], keys[s][name]) for s in subjects], n_trs,
                                         plan.n_parcels, zscore, on_nonfinite)
-                            for name, n_trs in tqdm(plan.lengths.items(), desc="runs", disable=not progress)},
+                            for name, n_trs in tqdm(plan.lengths.items(), desc="runs", disable=None if progress else True)},
                            subjects, plan)
         else:
             aligned = align_runs({s: {n: files[s][k] for n, k in keys[s].items()} for s in subjects},
@@ -795,7 +795,7 @@ def fetch_file(url: str, path: str | os.PathLike, sha256: str, progress: bool = 
         try:
             with urllib.request.urlopen(url, timeout=60) as response, atomic_write(path) as tmp, open(tmp, "wb") as out, \
                     tqdm(total=int(response.headers.get("Content-Length") or 0) or None, unit="B", unit_scale=True,
-                         desc=path.name, disable=not progress) as bar:
+                         desc=path.name, disable=None if progress else True) as bar:
                 for block in iter(lambda: response.read(1 << 16), b""):
                     out.write(block)
                     bar.update(len(block))
@@ -822,7 +822,7 @@ def sherlock_files(data_dir: str | os.PathLike | None = None, subjects: Sequence
     if absent and not download:
         raise FileNotFoundError(f"{folder} lacks {absent}: fetch them with download=True (a network is needed), or "
                                 f"download them from {SHERLOCK_URL} (n = subject) into that folder.")
-    for s, path in tqdm(paths.items(), desc="Sherlock files", disable=not (progress and absent)):
+    for s, path in tqdm(paths.items(), desc="Sherlock files", disable=None if progress and absent else True):
         fetch_file(SHERLOCK_URL.format(n=s), path, SHERLOCK_SHA256[s], progress)
     return paths
 

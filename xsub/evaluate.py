@@ -269,7 +269,7 @@ def _report(summary: Mapping, paths: Mapping[str, Path]) -> str:
 
 def xsub_train(argv: Sequence[str] | None = None) -> None:
     "Command line: train the cross-subject encoder, evaluate it, write metrics, tables and figures (see `--help`)."
-    parser = config_parser(TrainConfig(out_dir="outputs/xsub_train"))
+    parser = config_parser(TrainConfig(out_dir="outputs/xsub_train", keep_freed_memory=True))  # xsub owns this process
     parser.description = ("Train xsub's cross-subject encoder (default: the built-in synthetic `small` set), evaluate "
                           "it on the validation sets next to the leave-one-out baseline (and the oracle on synthetic "
                           "data), and write checkpoints, metrics.json, parcels.csv and figures into --out-dir.")

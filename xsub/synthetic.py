@@ -241,7 +241,7 @@ def _write_synthetic(cfg: SyntheticConfig, seed: int, root: Path, truth_dir: Pat
             for name in ("onsets", "hrfs", "weights", "net_index"):
                 f.create_dataset(f"sub-{s:02d}/{name}", data=p[name])
     _atomic_h5(truth_dir / "subjects.h5", write_subjects)
-    bar = tqdm(total=sum(len(r) for r in runs.values()), desc=f"synthetic {stamp['preset']}", disable=not progress)
+    bar = tqdm(total=sum(len(r) for r in runs.values()), desc=f"synthetic {stamp['preset']}", disable=None if progress else True)
     for (s, task), task_runs in runs.items():
         def write_runs(f):
             for run, (key, n_trs) in task_runs.items():

@@ -56,7 +56,7 @@ class TrainConfig:
     kernel_size: int = _knob(7, "depthwise conv kernel in TRs (odd; 0 or 1: no conv)")
     causal: bool = _knob(False, "causal convs (output t reads inputs <= t)")
     layer_norm: bool = _knob(False, "LayerNorm on the latents")
-    shared: bool = _knob(False, "add a shared (all-subject) encoder and decoder")
+    shared: bool = _knob(False, "add a shared (all-subject) encoder and decoder (with --init baseline)")
     learn_weights: bool = _knob(False, "learn the leave-one-out averaging weights")
     skip: bool = _knob(True, "skip path: the untrained model is the leave-one-out mean")
     # optimisation
@@ -94,7 +94,8 @@ class TrainConfig:
     num_workers: int = _knob(0, "DataLoader worker processes")
     bf16: bool = _knob(False, "bfloat16 autocast for the training forward (CPU or GPU)")
     compile: bool = _knob(False, "torch.compile the model for training")
-    keep_freed_memory: bool = _knob(True, "keep freed memory for reuse (glibc malloc): no page faults every step")
+    keep_freed_memory: bool = _knob(False, "keep freed memory for reuse (glibc malloc, process-wide): no page faults "
+                                           "every step; xsub_train turns it on, as it owns its process")
     out_dir: str = _knob("outputs/train", "folder for config.json, metrics.jsonl and checkpoints")
     progress: bool = _knob(True, "show progress bars")
 
@@ -218,6 +219,11 @@ def check_split(config: TrainConfig) -> None:
                          f"last 30% of every run), or 0 for no time split.")
     if config.val_tail and config.val_runs:
         raise ValueError(f"--val-tail {config.val_tail} and --val-runs {' '.join(config.val_runs)}: use one of them.")
+    odd = [flag for flag, on in (("--shared", config.shared), ("--layer-norm", config.layer_norm),
+                                 ("--learn-weights", config.learn_weights), ("--no-skip", not config.skip)) if on]
+    if config.init == "closed-form" and odd:
+        raise ValueError(f"{' '.join(odd)}: the closed-form start fits the plain model only; add --init baseline "
+                         f"(start from the leave-one-out mean) to train this variant.")
 
 
 def with_default_split(config: TrainConfig) -> TrainConfig:
@@ -594,7 +600,7 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
         t0, total, n_seen = time.perf_counter(), 0.0, 0
         if device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(device)
-        bar = tqdm(loader, desc=f"epoch {epoch}", leave=False, disable=not config.progress)
+        bar = tqdm(loader, desc=f"epoch {epoch}", leave=False, disable=None if config.progress else True)
         for step, clips in enumerate(bar):
             clips = clips.to(device, non_blocking=True)  # (N, S, L, P)
             with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
