@@ -96,7 +96,8 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
         train, val = cell_data(n_subjects, n_train)
         t0 = time.perf_counter()
         if method == "loo":
-            pred = (val.sum(0, keepdims=True) - val) / (n_subjects - 1)  # (S, T, P)
+            from xsub.evaluate import leave_one_out_predictions
+            pred = leave_one_out_predictions({"sherlock": val})["sherlock"]  # (S, T, P)
         elif method == "ridge_xsub":
             from xsub.baselines import RidgeFIR
             pred = RidgeFIR().fit({"sherlock": train}).predict({"sherlock": val})["sherlock"]

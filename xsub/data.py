@@ -28,9 +28,9 @@ __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS
            'SHERLOCK_SUBJECTS', 'parcel_networks', 'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name',
            'select_keys', 'Alignment', 'plan_alignment', 'fix_nonfinite', 'zscore_stats', 'zscore_run',
            'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset',
-           'pearson_r', 'atomic_write', 'write_text_atomic', 'subject_label', 'save_runs', 'subject_files',
-           'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'data_home', 'sha256sum',
-           'fetch_file', 'sherlock_files', 'fetch_sherlock']
+           'pearson_r', 'atomic_write', 'write_text_atomic', 'subject_label', 'run_subjects', 'save_runs',
+           'subject_files', 'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'data_home',
+           'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/00_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -632,9 +632,14 @@ def subject_label(subject) -> str:
     return label if label.startswith("sub-") else f"sub-{label}"
 
 
+def run_subjects(runs: Mapping[str, np.ndarray]) -> tuple:
+    "The subject ids of aligned runs: `runs.subjects` of a `Runs`, else 1..S."
+    return tuple(getattr(runs, "subjects", range(1, len(next(iter(runs.values()))) + 1)))
+
+
 def save_runs(runs: Mapping[str, np.ndarray], folder: str | os.PathLike, subjects: Sequence | None = None) -> Path:
     "Write aligned runs `{run: (S, T, P)}` as `folder/sub-<label>.h5`, one float32 dataset `(T, P)` per run."
-    subjects = tuple(subjects if subjects is not None else getattr(runs, "subjects", range(1, len(next(iter(runs.values()))) + 1)))
+    subjects = tuple(subjects) if subjects is not None else run_subjects(runs)
     folder = Path(folder)
     for name, run in runs.items():
         if np.ndim(run) != 3 or len(run) != len(subjects) or "/" in name:
@@ -732,8 +737,7 @@ def split_tail(runs: Mapping[str, np.ndarray], fraction: float, gap: int = 0) ->
         val[name] = run[:, n_trs - n_val:]  # (S, n_val, P)
         if n_trs - n_val - gap > 0:
             train[name] = run[:, :n_trs - n_val - gap]  # (S, T_train, P)
-    subjects = getattr(runs, "subjects", range(1, len(next(iter(runs.values()))) + 1))
-    return Runs(train, subjects), Runs(val, subjects)
+    return Runs(train, run_subjects(runs)), Runs(val, run_subjects(runs))
 
 
 def split_runs(runs: Mapping[str, np.ndarray], names: Iterable[str]) -> tuple[Runs, Runs]:
@@ -742,9 +746,8 @@ def split_runs(runs: Mapping[str, np.ndarray], names: Iterable[str]) -> tuple[Ru
     unknown = [n for n in names if n not in runs]
     if unknown:
         raise ValueError(f"val_runs: {unknown} not among the runs {list(runs)[:10]}{' ...' if len(runs) > 10 else ''}.")
-    subjects = getattr(runs, "subjects", range(1, len(next(iter(runs.values()))) + 1))
-    return (Runs({n: x for n, x in runs.items() if n not in names}, subjects),
-            Runs({n: runs[n] for n in names}, subjects))
+    return (Runs({n: x for n, x in runs.items() if n not in names}, run_subjects(runs)),
+            Runs({n: runs[n] for n in names}, run_subjects(runs)))
 
 # %% ../nbs/00_data.ipynb #f369d8e7
 SHERLOCK_URL = ("https://github.com/Summer-MIND/mind_2018/raw/77e8ee9102837b921883e033b72e246fc5e3c535/tutorials/"

@@ -442,8 +442,10 @@ def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray]
         alpha, errors = choose_alpha(runs, dim, n_folds, gap)
     basis = group_mean_pca(runs, None, dim)  # (P, dim)
     stats = decoder_stats(runs, None, basis)
-    model.reset_parameters()  # convs at identity, biases at zero
-    model.enc_weight.zero_(), model.dec_weight.zero_()
+    model.reset_parameters()  # convs at identity
+    for name, p in model.named_parameters():
+        if name.endswith("bias") or name in ("enc_weight", "dec_weight"):
+            p.zero_()  # what the closed form does not set starts at zero
     for s in range(model.n_subjects):
         W, gain = fit_gain_and_decoder(stats, s, alpha * stats["n"])  # (dim + 1, P), (P,)
         model.enc_weight[s, :dim] = torch.as_tensor(basis.T)  # the same encoder for every subject
