@@ -7,7 +7,7 @@ import h5py
 import numpy as np
 import pytest
 
-from xsub.data import NETWORKS, SUBJECTS, bold_path, load_runs, parcel_networks
+from xsub.data import NETWORKS, SUBJECTS, bold_path, data_home, fetch_sherlock, load_runs, parcel_networks
 from xsub.baselines import repeat_pairs, split_half_r
 from xsub.synthetic import (PRESETS, autocorrelation, load_truth, make_synthetic, oracle_r, pearson_r,
                             shared_parameters, subject_noise, subject_parameters, subject_runs, synthetic_runs)
@@ -16,8 +16,7 @@ from xsub.synthetic import (PRESETS, autocorrelation, load_truth, make_synthetic
 # series at lags 1/2/3 = 0.74/0.48/0.28, of each subject's residual after regressing out the others' mean (mostly
 # its own noise) = 0.70/0.42/0.22; lag 5 about 0.05-0.09.
 REAL_RESIDUAL_ACF = np.array([0.70, 0.42, 0.22])
-SHERLOCK_DIR = Path(os.environ.get("XSUB_SHERLOCK_DIR", Path(__file__).resolve().parents[2] / "shared" / "datasets"
-                                   / "sherlock_pmc"))
+SHERLOCK_DIR = data_home() / "sherlock_pmc"  # conftest points XSUB_DATA at ../shared/datasets when it is there
 
 def h5_contents(path: Path) -> dict:
     "Every dataset of an h5 file: {key: array}."
@@ -243,15 +242,14 @@ def test_small_split_half_and_isc_like_real_data(small):
     assert by_net[NETWORKS.index("Vis")] == max(by_net) and by_net[NETWORKS.index("Limbic")] < default
 
 
-@pytest.mark.skipif(not (SHERLOCK_DIR / "pmc_nn_sherlock_movie_s1.mat").exists(), reason="no Sherlock data")
+@pytest.mark.skipif(not (SHERLOCK_DIR / "pmc_nn_sherlock_movie_s1.mat").exists(),
+                    reason=f"no Sherlock files in {SHERLOCK_DIR}: set XSUB_DATA (CI: ../shared/datasets)")
 def test_small_autocorrelation_matches_sherlock(small):
     """Data and residual autocorrelation of `small` at lags 1-3 within 0.08 of real BOLD measured now on Sherlock.
 
     The residual's autocorrelation depends a little on how many others are averaged (3 here, 15 for Sherlock: in
     Sherlock's quartets of subjects it ranges 0.67-0.74 at lag 1), hence the tolerance."""
-    from scipy.io import loadmat
-    real = np.stack([loadmat(SHERLOCK_DIR / f"pmc_nn_sherlock_movie_s{s}.mat")["rdata"][:, :1926].T
-                     for s in (1, 2, 3, 4, *range(6, 18))]).astype(np.float64)  # (S, T, V); subject 5 is padded
+    real = fetch_sherlock(download=False, progress=False)["sherlock"].astype(np.float64)  # (16, 1926, 481)
     runs = load_runs(small, "friends", seasons=[6], progress=False)
 
     def acf_and_residual(x):
