@@ -696,12 +696,13 @@ def load_folder(root: str | os.PathLike, subjects: Sequence | None = None, runs:
         if missing:
             raise FileNotFoundError(f"{root} has no file for {missing}: it has {list(files)}.")
         files = {s: files[s] for s in wanted}
+    keep = None if runs is None else set(runs)
     opened = {}
     try:
         per_subject = {}
         for s, path in files.items():
             opened[s] = f = open_h5(path)
-            keys = [k for k in f if runs is None or k in set(runs)]
+            keys = [k for k in f if keep is None or k in keep]
             for k in keys:
                 if not isinstance(f[k], h5py.Dataset) or f[k].ndim != 2:
                     raise ValueError(f"{path}: {k!r} is {'a group' if not isinstance(f[k], h5py.Dataset) else f'shaped {f[k].shape}'}; "

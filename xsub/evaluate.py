@@ -5,7 +5,6 @@
 # %% ../nbs/04_evaluate.ipynb #349252f0
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import sys
@@ -22,7 +21,7 @@ import torch
 from .data import FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, write_text_atomic, zscore_stats
 from .models import leave_one_out_mean
 from .synthetic import spell_flags
-from .train import (TrainConfig, config_parser, data_root, is_algonauts, load_data, parse_config, predict_runs,
+from .train import (TrainConfig, config_parser, data_root, load_data, parse_config, predict_runs,
                         receptive_field, score_runs, split_data, train, training_note, fit_model,
                         with_default_split)
 
@@ -223,13 +222,9 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     figures : write the figures of `06_plotting`.
     """
     out_dir = Path(config.out_dir)
-    if runs is not None:
-        config = config if config.val_tail or config.val_runs else dataclasses.replace(config, val_tail=0.3)
-        train_runs, val_sets = split_data(config, runs)
-    else:
-        config = with_default_split(config)
-        train_runs, val_sets = load_data(config)
-    named_sets = runs is None and is_algonauts(config) and not (config.val_tail or config.val_runs)
+    config = with_default_split(config, named_sets=False if runs is not None else None)  # checked before any I/O
+    train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config)
+    named_sets = not (config.val_tail or config.val_runs)
     root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies
     subjects = train_runs.subjects
     result = fit_model(config, train_runs, val_sets, out_dir)  # choices made on an inner split of train_runs only

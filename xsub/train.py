@@ -226,10 +226,11 @@ def check_split(config: TrainConfig) -> None:
                          f"(start from the leave-one-out mean) to train this variant.")
 
 
-def with_default_split(config: TrainConfig) -> TrainConfig:
-    "The config, with `val_tail=0.3` where the data has no named validation sets and no split was asked for."
+def with_default_split(config: TrainConfig, named_sets: bool | None = None) -> TrainConfig:
+    "The config, checked, with `val_tail=0.3` where the data has no named validation sets and no split was asked for."
     check_split(config)
-    if config.val_tail or config.val_runs or is_algonauts(config):
+    named_sets = is_algonauts(config) if named_sets is None else named_sets  # data in memory has none
+    if config.val_tail or config.val_runs or named_sets:
         return config
     return dataclasses.replace(config, val_tail=0.3)
 
