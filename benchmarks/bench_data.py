@@ -1,7 +1,7 @@
-"""Clip throughput of xsub's shuffled ClipDataset vs the seed's per-sample np.stack, through a DataLoader.
+"""Clip throughput of xsub's shuffled ClipDataset vs the reference notebook's per-sample np.stack, through a DataLoader.
 
 Both read the same random in-memory data (subjects x runs x TRs x parcels, float32) in the same run:
-- seed: per-subject dicts of arrays; __getitem__ does np.stack([data[s][run][t0:t0 + L] for s in subjects]).
+- reference: per-subject dicts of arrays; __getitem__ does np.stack([data[s][run][t0:t0 + L] for s in subjects]).
 - xsub: one contiguous (S, T, P) array per run; a clip is a view, copied once by the DataLoader's collate.
 
     python benchmarks/bench_data.py                      # 4 subjects x 30 runs x 480 TRs x 1000 parcels
@@ -17,8 +17,8 @@ from torch.utils.data import DataLoader, Dataset
 from xsub.data import ClipDataset
 
 
-class SeedClips(Dataset):
-    "The seed's approach: random run and offset, then a per-sample stack of per-subject slices."
+class ReferenceClips(Dataset):
+    "The reference notebook's approach: random run and offset, then a per-sample stack of per-subject slices."
     def __init__(self, data: dict, subjects: list, sample_length: int, num_samples: int, seed: int = 0):
         self.data, self.subjects, self.sample_length, self.num_samples = data, subjects, sample_length, num_samples
         self.names = sorted(data[subjects[0]])
@@ -86,14 +86,14 @@ def main():
           f"batch {args.batch_size}, {args.num_samples} clips per pass, num_workers {args.num_workers}, "
           f"torch threads {args.threads}, best of {args.repeats}")
 
-    seed = SeedClips(data, subjects, args.sample_length, args.num_samples)
+    reference = ReferenceClips(data, subjects, args.sample_length, args.num_samples)
     ours = ClipDataset(runs, args.sample_length, num_samples=args.num_samples, shuffle=True, seed=0)
-    results = compare({"seed (per-sample np.stack)": seed, "xsub ClipDataset": ours},
+    results = compare({"reference (per-sample np.stack)": reference, "xsub ClipDataset": ours},
                       args.batch_size, args.num_workers, args.repeats)
     for label, (clips_s, mb_s) in results.items():
         print(f"{label:28s} {clips_s:9.0f} clips/s {mb_s:9.0f} MB/s")
-    ratio = results["xsub ClipDataset"][0] / results["seed (per-sample np.stack)"][0]
-    print(f"ratio xsub / seed: {ratio:.2f}x")
+    ratio = results["xsub ClipDataset"][0] / results["reference (per-sample np.stack)"][0]
+    print(f"ratio xsub / reference: {ratio:.2f}x")
 
 
 if __name__ == "__main__":

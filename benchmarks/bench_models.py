@@ -1,10 +1,10 @@
-"""Training speed of xsub's CrossSubjectEncoder vs a faithful per-subject-loop port of the seed's model.
+"""Training speed of xsub's CrossSubjectEncoder vs a faithful per-subject-loop port of the reference model.
 
-Trains the seed configuration (embed 256, kernel 11, batch 16, clips of 64 TRs, P 1000, S 4) with both models in the
+Trains the reference configuration (embed 256, kernel 11, batch 16, clips of 64 TRs, P 1000, S 4) with both models in the
 same run, from the same weights on the same batches, in fp32 and with bf16 autocast, and prints samples/s, the
 ratio, and the final losses (which must agree: same model, same data, same number of steps). Each side trains the
-way its code does: the seed with PyTorch's default AdamW, xsub with `xsub.train.adamw` (PyTorch's fused AdamW, as
-`xsub_train` uses it; same settings). A second line shows xsub's model with the seed's optimizer, so the model's own
+way its code does: the reference model with PyTorch's default AdamW, xsub with `xsub.train.adamw` (PyTorch's fused AdamW, as
+`xsub_train` uses it; same settings). A second line shows xsub's model with the reference notebook's optimizer, so the model's own
 share of the speed-up shows. Then prints xsub's
 samples/s for S = 4, 8, 16, 64 subjects and the cost per subject. Page faults and system time per step are printed
 beside every figure: glibc's malloc returns large freed blocks to the kernel, so every step page-faults fresh
@@ -38,7 +38,7 @@ CLOCK = time.perf_counter  # --clock cpu: time.process_time (CPU seconds of this
 JEMALLOC_CONF = "dirty_decay_ms:-1,muzzy_decay_ms:-1"  # keep freed pages for reuse instead of returning them
 
 import xsub.train
-from xsub.models import CrossSubjectEncoder, SeedModel, copy_seed_weights
+from xsub.models import CrossSubjectEncoder, ReferenceModel, copy_reference_weights
 from xsub.train import keep_freed_memory
 
 
@@ -77,12 +77,12 @@ def make_batches(n_batches: int, batch_size: int, n_subjects: int, length: int, 
 
 
 def adamw(model) -> torch.optim.AdamW:
-    "The seed's optimizer: AdamW, lr 3e-4, weight decay 1e-3."
+    "The reference notebook's optimizer: AdamW, lr 3e-4, weight decay 1e-3."
     return torch.optim.AdamW(model.parameters(), lr=3e-4, weight_decay=1e-3)
 
 
 def xsub_adamw(model) -> torch.optim.AdamW:
-    "xsub's optimizer with the seed's settings: `xsub.train.adamw` (fused AdamW where PyTorch has it), lr 3e-4, wd 1e-3."
+    "xsub's optimizer with the reference notebook's settings: `xsub.train.adamw` (fused AdamW where PyTorch has it), lr 3e-4, wd 1e-3."
     return xsub.train.adamw(model.parameters(), lr=3e-4, weight_decay=1e-3)
 
 
@@ -132,17 +132,17 @@ def median_step(model, batches, bf16: bool, warmup: int, steps: int, repeats: in
     return statistics.median(blocks)
 
 
-def compare_with_seed(args) -> None:
+def compare_with_reference(args) -> None:
     S, P, D, k, N, L = 4, 1000, args.embed_dim, args.kernel_size, args.batch_size, args.length
-    print(f"\n== seed configuration: S {S}, P {P}, embed {D}, kernel {k}, batch {N}, L {L}; "
+    print(f"\n== reference configuration: S {S}, P {P}, embed {D}, kernel {k}, batch {N}, L {L}; "
           f"{torch.get_num_threads()} threads ==")
     batches = make_batches(4, N, S, L, P)
     for bf16 in (False, True):
         torch.manual_seed(3315)
-        seed = SeedModel(S, P, D, k)
-        models = {"seed": (seed, adamw),  # the seed's model and optimizer
-                  "xsub": (copy_seed_weights(seed, CrossSubjectEncoder(S, P, D, k, skip=False)), xsub_adamw),
-                  "xsub model, seed's AdamW": (copy_seed_weights(seed, CrossSubjectEncoder(S, P, D, k, skip=False)),
+        reference = ReferenceModel(S, P, D, k)
+        models = {"reference": (reference, adamw),  # the reference model and optimizer
+                  "xsub": (copy_reference_weights(reference, CrossSubjectEncoder(S, P, D, k, skip=False)), xsub_adamw),
+                  "xsub model, reference AdamW": (copy_reference_weights(reference, CrossSubjectEncoder(S, P, D, k, skip=False)),
                                                adamw)}
         # accuracy: same weights, same batches, same steps -> same losses
         losses = {name: final_losses(m, make, batches, args.check_steps, bf16) for name, (m, make) in models.items()}
@@ -156,21 +156,21 @@ def compare_with_seed(args) -> None:
                 times[name].append(median_step(m, batches, bf16, 1, args.steps, 1, kernel, opts[name]))
                 faults[name].append(kernel.per_step(args.steps))
         ts, tf, tm = (statistics.median(times[name]) for name in models)
-        pairs = [a / b for a, b in zip(times["seed"], times["xsub"])]  # each interleaved seed/xsub pair of blocks
+        pairs = [a / b for a, b in zip(times["reference"], times["xsub"])]  # each interleaved reference/xsub pair of blocks
         tag = "bf16 autocast" if bf16 else "fp32"
         if not bf16:
-            seed_fp32 = ts
-        print(f"{tag:>13}: seed {N / ts:7.1f} samples/s | xsub {N / tf:7.1f} samples/s | xsub/seed {ts / tf:.2f}x "
+            reference_fp32 = ts
+        print(f"{tag:>13}: reference {N / ts:7.1f} samples/s | xsub {N / tf:7.1f} samples/s | xsub/reference {ts / tf:.2f}x "
               f"(pairs {min(pairs):.2f}-{max(pairs):.2f}x)"
-              + (f" | xsub bf16 / seed fp32 {seed_fp32 / tf:.2f}x" if bf16 else ""))
-        print(f"{'':>13}  xsub's model with the seed's AdamW (not fused): {N / tm:7.1f} samples/s, {ts / tm:.2f}x the seed")
+              + (f" | xsub bf16 / reference fp32 {reference_fp32 / tf:.2f}x" if bf16 else ""))
+        print(f"{'':>13}  xsub's model with the reference model's AdamW (not fused): {N / tm:7.1f} samples/s, {ts / tm:.2f}x the reference")
         for name, f in faults.items():
             print(f"{'':>13}  {name}: {statistics.median(x[0] for x in f):7.0f} page faults/step, "
                   f"{statistics.median(x[1] for x in f) * 1e3:5.1f} ms system time/step")
-        first, last = losses["seed"][0], losses["seed"][-1]
-        print(f"{'':>13}  loss after {args.check_steps} steps (first {first:.5f}): seed {last:.5f}, "
+        first, last = losses["reference"][0], losses["reference"][-1]
+        print(f"{'':>13}  loss after {args.check_steps} steps (first {first:.5f}): reference {last:.5f}, "
               + ", ".join(f"{name} {v[-1]:.5f} (|diff| {abs(v[-1] - last):.2e})" for name, v in losses.items()
-                          if name != "seed"))
+                          if name != "reference"))
 
 
 def scaling(args) -> None:
@@ -209,7 +209,7 @@ def main(argv=None) -> None:
                         "every step); --no-keep-freed-memory keeps glibc's default settings")
     p.add_argument("--jemalloc", nargs="?", const="", default=None, metavar="PATH",
                    help="rerun with jemalloc preloaded (keeping freed memory); PATH defaults to the system's")
-    p.add_argument("--skip-seed", action="store_true", help="only the S scaling")
+    p.add_argument("--skip-reference", action="store_true", help="only the S scaling")
     p.add_argument("--quick", action="store_true", help="few steps and subjects (smoke test)")
     args = p.parse_args(argv)
     if args.jemalloc is not None and not os.environ.get("XSUB_BENCH_REEXEC"):
@@ -226,8 +226,8 @@ def main(argv=None) -> None:
         print("keep_freed_memory: this C library is not glibc; its malloc keeps its own settings")
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, {args.clock} clock, "
           f"allocator: {allocator(kept)}")
-    if not args.skip_seed:
-        compare_with_seed(args)
+    if not args.skip_reference:
+        compare_with_reference(args)
     scaling(args)
 
 

@@ -107,11 +107,25 @@ def test_error_missing_subject_file(root):
         load_runs(root, progress=False)
 
 
-def test_error_key_does_not_parse(root):
+def test_key_that_does_not_parse_is_skipped_with_a_warning(root):
+    before = load_runs(root, progress=False)
     with h5py.File(bold_path(root, 2, "friends"), "a") as f:
         f["s01e09a_ses-001x"] = np.zeros((5, P), np.float32)
-    with pytest.raises(ValueError, match=r"sub-02_task-friends.*Cannot parse h5 key 's01e09a_ses-001x'.*name-value"):
+    with pytest.warns(UserWarning, match=r"sub-02_task-friends.*skipping key 's01e09a_ses-001x'.*name-value"):
+        after = load_runs(root, progress=False)
+    assert list(after) == list(before)
+
+
+def test_drop_run_leaves_out_runs_with_nonfinite_values(root):
+    name = next(iter(load_runs(root, progress=False)))
+    with h5py.File(bold_path(root, 3, "friends"), "a") as f:
+        key = next(k for k in f if name in k)
+        f[key][2, 5] = np.nan
+    with pytest.raises(ValueError, match=r"sub-03.*NaN/Inf.*--on-nonfinite zero.*drop-run"):
         load_runs(root, progress=False)
+    with pytest.warns(UserWarning, match=rf"run '{name}' left out of every subject"):
+        runs = load_runs(root, on_nonfinite="drop-run", progress=False)
+    assert name not in runs and runs.alignment.dropped[name] == "NaN/Inf values"
 
 
 def test_error_wrong_task_key(root):
@@ -191,7 +205,7 @@ def test_error_nonfinite_names_subject_and_key(root):
     with h5py.File(bold_path(root, 2, "friends"), "a") as f:
         key = next(k for k in f if k.endswith("s01e02a"))
         f[key][3, 1] = np.nan
-    with pytest.raises(ValueError, match=rf"sub-02 run 's01e02a' \(key '{key}' in .*sub-02.*\) has 1 NaN/Inf.*on_nonfinite='zero'"):
+    with pytest.raises(ValueError, match=rf"sub-02 run 's01e02a' \(key '{key}' in .*sub-02.*\) has 1 NaN/Inf.*--on-nonfinite zero.*on_nonfinite="):
         quiet(load_runs, root, progress=False)
     with pytest.warns(UserWarning, match=r"sub-02 run 's01e02a'.*replaced 1 NaN/Inf values by 0"):
         runs = load_runs(root, on_nonfinite="zero", progress=False)

@@ -1,8 +1,8 @@
-"Unit tests of xsub.models: causality, equivalence with the seed's per-subject loop, options, bad input."
+"Unit tests of xsub.models: causality, equivalence with the reference model's per-subject loop, options, bad input."
 import pytest
 import torch
 
-from xsub.models import (CausalConv1d, CrossSubjectEncoder, SeedModel, copy_seed_weights, depthwise_conv,
+from xsub.models import (CausalConv1d, CrossSubjectEncoder, ReferenceModel, copy_reference_weights, depthwise_conv,
                          depthwise_conv_time_major, leave_one_out_mean, leave_one_out_weights, subject_linear)
 
 
@@ -50,26 +50,26 @@ def test_causal_conv_rejects_even_kernel_and_padding():
 
 @pytest.mark.parametrize("causal", [False, True])
 @pytest.mark.parametrize("S,P,D,k", [(4, 50, 8, 5), (2, 7, 3, 3), (6, 20, 16, 11), (3, 10, 4, 1), (3, 10, 4, 0)])
-def test_fast_model_equals_seed_loop(S, P, D, k, causal):
+def test_fast_model_equals_reference_loop(S, P, D, k, causal):
     torch.manual_seed(S * 100 + P + k)
-    seed = SeedModel(S, P, D, kernel_size=k, causal=causal)
-    fast = copy_seed_weights(seed, CrossSubjectEncoder(S, P, D, kernel_size=k, causal=causal, skip=False))
+    reference = ReferenceModel(S, P, D, kernel_size=k, causal=causal)
+    fast = copy_reference_weights(reference, CrossSubjectEncoder(S, P, D, kernel_size=k, causal=causal, skip=False))
     x = torch.randn(3, S, 17, P)  # (N, S, L, P)
     with torch.no_grad():
-        torch.testing.assert_close(fast(x), seed(x), rtol=1e-5, atol=1e-5)
-        torch.testing.assert_close(fast.latents(x), torch.stack([e(x[:, s]) for s, e in enumerate(seed.encoders)], 1),
+        torch.testing.assert_close(fast(x), reference(x), rtol=1e-5, atol=1e-5)
+        torch.testing.assert_close(fast.latents(x), torch.stack([e(x[:, s]) for s, e in enumerate(reference.encoders)], 1),
                                    rtol=1e-5, atol=1e-5)
 
 
-def test_fast_model_gradients_equal_seed_loop():
+def test_fast_model_gradients_equal_reference_loop():
     torch.manual_seed(1)
-    seed = SeedModel(3, 30, 8, kernel_size=5)
-    fast = copy_seed_weights(seed, CrossSubjectEncoder(3, 30, 8, kernel_size=5, skip=False))
+    reference = ReferenceModel(3, 30, 8, kernel_size=5)
+    fast = copy_reference_weights(reference, CrossSubjectEncoder(3, 30, 8, kernel_size=5, skip=False))
     x = torch.randn(2, 3, 12, 30)
-    seed(x).square().mean().backward()
+    reference(x).square().mean().backward()
     fast(x).square().mean().backward()
-    torch.testing.assert_close(fast.enc_weight.grad[1], seed.encoders[1].fc.weight.grad, rtol=1e-4, atol=1e-6)
-    torch.testing.assert_close(fast.dec_conv_weight.grad[2], seed.decoders[2].conv.weight.grad[:, 0],
+    torch.testing.assert_close(fast.enc_weight.grad[1], reference.encoders[1].fc.weight.grad, rtol=1e-4, atol=1e-6)
+    torch.testing.assert_close(fast.dec_conv_weight.grad[2], reference.decoders[2].conv.weight.grad[:, 0],
                                rtol=1e-4, atol=1e-6)
 
 
@@ -148,18 +148,18 @@ def test_bad_input_shapes_are_clear_errors():
         CrossSubjectEncoder(1, 20, 8)
 
 
-def test_copy_seed_weights_checks_the_model():
-    seed = SeedModel(3, 10, 4, kernel_size=3)
+def test_copy_reference_weights_checks_the_model():
+    reference = ReferenceModel(3, 10, 4, kernel_size=3)
     with pytest.raises(ValueError, match="skip=False"):
-        copy_seed_weights(seed, CrossSubjectEncoder(3, 10, 4, kernel_size=3))
+        copy_reference_weights(reference, CrossSubjectEncoder(3, 10, 4, kernel_size=3))
     with pytest.raises(ValueError, match="same sizes"):
-        copy_seed_weights(seed, CrossSubjectEncoder(3, 10, 5, kernel_size=3, skip=False))
+        copy_reference_weights(reference, CrossSubjectEncoder(3, 10, 5, kernel_size=3, skip=False))
 
 
 def test_bf16_autocast_runs_close_to_fp32():
     torch.manual_seed(4)
-    seed = SeedModel(3, 40, 16, kernel_size=5)
-    m = copy_seed_weights(seed, CrossSubjectEncoder(3, 40, 16, kernel_size=5, skip=False))
+    reference = ReferenceModel(3, 40, 16, kernel_size=5)
+    m = copy_reference_weights(reference, CrossSubjectEncoder(3, 40, 16, kernel_size=5, skip=False))
     x = torch.randn(2, 3, 16, 40)
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
         y = m(x).float()

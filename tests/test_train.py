@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 import torch
 
+import xsub.train
 from xsub.models import CrossSubjectEncoder
 from xsub.train import (TrainConfig, config_parser, load_checkpoint, load_data, load_model, parse_config, pearson_r,
-                        predict_runs, resolve_device, save_checkpoint, score_runs, train, val_set_runs)
+                        predict_runs, resolve_device, save_checkpoint, score_runs, train, val_set_runs,
+                        validate)
 
 FAST = dict(preset="tiny", embed_dim=8, kernel_size=3, samples_per_epoch=32, batch_size=8, sample_length=32,
             val_sets=("friends-s6", "movie10-life"), device="cpu", progress=False)
@@ -53,12 +55,23 @@ def test_deterministic_on_cpu(tiny, tmp_path):
     assert a.metrics[-1]["train_loss"] is not None
 
 
-def test_resume_gives_the_uninterrupted_result(tiny, tmp_path):
+def test_resume_gives_the_uninterrupted_result(tiny, tmp_path, monkeypatch):
     cfg, train_runs, val_sets = tiny
-    # constant lr: a 1-epoch run then differs from the first epoch of a 2-epoch run only by where it stops
-    full = dataclasses.replace(cfg, epochs=2, patience=0, lr_schedule="constant")
+    full = dataclasses.replace(cfg, epochs=2, patience=0)
     train(full, train_runs, val_sets, out_dir=tmp_path / "full")
-    train(dataclasses.replace(full, epochs=1), train_runs, val_sets, out_dir=tmp_path / "part")
+    calls = []
+
+    def killed_in_epoch_2(*args):  # the process dies while epoch 2 is validated, after epoch 1's checkpoints
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return validate(*args)
+
+    monkeypatch.setattr(xsub.train, "validate", killed_in_epoch_2)
+    with pytest.raises(KeyboardInterrupt):
+        train(full, train_runs, val_sets, out_dir=tmp_path / "part")
+    monkeypatch.undo()
+    assert load_checkpoint(tmp_path / "part" / "last.pt")["epoch"] == 1
     resumed = train(full, train_runs, val_sets, out_dir=tmp_path / "part", resume=tmp_path / "part" / "last.pt")
     _assert_same_weights(_weights(tmp_path / "full" / "last.pt"), _weights(tmp_path / "part" / "last.pt"))
     full_opt = load_checkpoint(tmp_path / "full" / "last.pt")["optimizer"]["state"]
@@ -70,11 +83,33 @@ def test_resume_gives_the_uninterrupted_result(tiny, tmp_path):
     assert [json.loads(line)["epoch"] for line in lines] == [0, 1, 2]
 
 
+def test_resume_with_other_settings_is_an_error_naming_them(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    cfg = dataclasses.replace(cfg, epochs=1)
+    train(cfg, train_runs, val_sets, out_dir=tmp_path / "a")
+    for change, said in ((dict(lr=1e-3), "lr: checkpoint 0.0003, now 0.001"), (dict(seed=1), "seed: checkpoint"),
+                         (dict(epochs=3), "epochs: checkpoint 1, now 3")):
+        with pytest.raises(ValueError, match=said):
+            train(dataclasses.replace(cfg, **change), train_runs, val_sets, out_dir=tmp_path / "a",
+                  resume=tmp_path / "a" / "last.pt")
+    # settings that change only speed or output may differ
+    train(dataclasses.replace(cfg, progress=False, num_workers=0, device="cpu"), train_runs, val_sets,
+          out_dir=tmp_path / "a", resume=tmp_path / "a" / "last.pt")
+
+
+def test_resume_into_a_new_folder_brings_the_best_checkpoint(tiny, tmp_path):
+    cfg, train_runs, val_sets = tiny
+    cfg = dataclasses.replace(cfg, epochs=1)
+    train(cfg, train_runs, val_sets, out_dir=tmp_path / "a")
+    result = train(cfg, train_runs, val_sets, out_dir=tmp_path / "b", resume=tmp_path / "a" / "last.pt")
+    assert result.best_checkpoint.is_file() and result.best_checkpoint.parent == tmp_path / "b"
+
+
 def test_incompatible_checkpoint_is_a_clear_error(tiny, tmp_path):
     cfg, train_runs, val_sets = tiny
     cfg = dataclasses.replace(cfg, epochs=1)
     train(cfg, train_runs, val_sets, out_dir=tmp_path)
-    with pytest.raises(ValueError, match="embed_dim: checkpoint 8 vs config 16"):
+    with pytest.raises(ValueError, match="embed_dim: checkpoint 8, now 16"):
         train(dataclasses.replace(cfg, embed_dim=16), train_runs, val_sets, resume=tmp_path / "last.pt")
     three = {n: x[:3] for n, x in train_runs.items()}  # 3 subjects instead of 4
     with pytest.raises(ValueError, match="n_subjects"):

@@ -10,6 +10,7 @@ import time
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from typing import Literal
 from pathlib import Path
 
 import numpy as np
@@ -469,17 +470,17 @@ def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str
 
 # %% ../nbs/05_baselines.ipynb #b4b305a9
 @console_script
-def xsub_compare(out: str = "outputs/xsub_compare",  # folder for comparison.csv/json, ceilings.csv, ceiling_errors.csv
-                 data_root: str = None,  # algonauts_2025.competitors folder (default: the synthetic preset)
-                 preset: str = "small",  # synthetic preset when no data_root is given (tiny, small, full)
-                 run_dir: str = None,  # an xsub_train output folder (parcels.csv) to read the model's scores from
-                 epochs: int = None,  # train the model for this many epochs (default: TrainConfig's)
+def xsub_compare(out_dir: str = "outputs/xsub_compare",  # folder for comparison.csv/json, ceilings.csv, ceiling_errors.csv
+                 data_root: str | None = None,  # algonauts_2025.competitors folder (default: the synthetic preset)
+                 preset: Literal["tiny", "small", "full"] = "small",  # synthetic preset when no data_root is given
+                 run_dir: str | None = None,  # an xsub_train output folder (parcels.csv) to read the model's scores from
+                 epochs: int | None = None,  # train the model for this many epochs (default: TrainConfig's)
                  no_model: bool = False,  # leave the main model out (baselines, oracle and ceilings only)
                  quiet: bool = False):  # no progress bars
     "Baselines, the main model, the oracle and noise ceilings on the same validation runs, in one table."
     config = TrainConfig(data_root=data_root, preset=preset, progress=not quiet)
     config = replace(config, epochs=epochs) if epochs is not None else config
-    done = compare(out, config, run_dir, train_model=not no_model)
+    done = compare(out_dir, config, run_dir, train_model=not no_model)
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print("\nmean Pearson r per validation set and per network (all sets), fit time in s\n")
         print(done["table"].round(3).to_string())

@@ -24,13 +24,13 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
-           'NONFINITE_OPTIONS', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256', 'SHERLOCK_TR', 'SHERLOCK_TRS',
-           'SHERLOCK_SUBJECTS', 'parcel_networks', 'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name',
-           'select_keys', 'Alignment', 'plan_alignment', 'fix_nonfinite', 'zscore_stats', 'zscore_run',
-           'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset',
-           'pearson_r', 'atomic_write', 'write_text_atomic', 'subject_label', 'run_subjects', 'save_runs',
-           'subject_files', 'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'data_home',
-           'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
+           'NONFINITE_OPTIONS', 'TEMP_FILE', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256', 'SHERLOCK_TR',
+           'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'fmri_dir', 'bold_path', 'open_h5', 'parse_key',
+           'run_name', 'select_keys', 'Alignment', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats',
+           'zscore_run', 'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs',
+           'ClipDataset', 'pearson_r', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic', 'subject_label',
+           'run_subjects', 'save_runs', 'subject_files', 'is_subject_folder', 'load_folder', 'tail_length',
+           'split_tail', 'split_runs', 'data_home', 'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/00_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -109,7 +109,7 @@ def open_h5(path: str | os.PathLike) -> h5py.File:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"Missing data file {path}: fetch it (e.g. `datalad get {path.name}` in its "
-                                f"folder) or leave its subject out with the `subjects` argument.")
+                                f"folder) or leave its subject out with --subjects (subjects= in Python).")
     try:
         return h5py.File(path, "r")
     except OSError as e:
@@ -162,8 +162,9 @@ def select_keys(keys: Iterable[str], task: str = "friends", seasons: Iterable[in
     for key in sorted(keys):
         try:
             entities, name = parse_key(key), run_name(key)
-        except ValueError as e:
-            raise ValueError(f"{source}: {e}") from None
+        except ValueError as e:  # not a run of this layout (notes, masks, other tools' keys): skipped, with a word
+            warnings.warn(f"{source}: skipping key {key!r}: {e}", stacklevel=2)
+            continue
         task_value = entities["task"]
         if task == "friends":
             season_episode = FRIENDS_TASK.match(task_value)
@@ -244,7 +245,12 @@ def plan_alignment(shapes: Mapping[object, Mapping[str, tuple]]) -> Alignment:
     return Alignment(subjects, lengths, next(iter(n_parcels), 0), dropped, truncated)
 
 # %% ../nbs/00_data.ipynb #6125a28d
-NONFINITE_OPTIONS = ("raise", "zero")
+NONFINITE_OPTIONS = ("raise", "zero", "drop-run")  # what to do with NaN/Inf values (xsub_train --on-nonfinite)
+
+
+class NonFiniteError(ValueError):
+    "A run holds NaN or Inf values (see `fix_nonfinite`)."
+
 
 def fix_nonfinite(x: np.ndarray, where: str, on_nonfinite: str = "raise") -> np.ndarray:
     "Raise on NaN/Inf in `x` (naming `where`), or with on_nonfinite='zero' replace them by 0 in place, warning."
@@ -253,9 +259,10 @@ def fix_nonfinite(x: np.ndarray, where: str, on_nonfinite: str = "raise") -> np.
     bad = ~np.isfinite(x)
     n_bad = int(bad.sum())
     if n_bad:
-        if on_nonfinite == "raise":
-            raise ValueError(f"{where} has {n_bad} NaN/Inf values: fix the file, leave the run out, or pass "
-                             f"on_nonfinite='zero' to replace them by 0.")
+        if on_nonfinite != "zero":  # "drop-run": align_runs catches this and drops the run
+            raise NonFiniteError(f"{where} has {n_bad} NaN/Inf values: fix the file, or use --on-nonfinite zero "
+                                 f"(replace them by 0) or --on-nonfinite drop-run (leave the run out) "
+                                 f"(on_nonfinite= in Python).")
         warnings.warn(f"{where}: replaced {n_bad} NaN/Inf values by 0 (on_nonfinite='zero').", stacklevel=2)
         x[bad] = 0
     return x
@@ -346,7 +353,8 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
     ----------
     per_subject : {subject: {run name: array-like (T, P)}}, e.g. numpy arrays or h5py datasets.
     zscore : z-score each parcel of each subject's run (constant parcels become 0).
-    on_nonfinite : "raise" (error naming subject and run) or "zero" (replace NaN/Inf by 0, with a warning).
+    on_nonfinite : "raise" (error naming subject and run), "zero" (replace NaN/Inf by 0, with a warning) or
+        "drop-run" (leave out every run in which any subject has NaN/Inf, with a warning).
     progress : show a progress bar.
 
     Returns
@@ -361,10 +369,18 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
     runs = {}
     for name, n_trs in tqdm(plan.lengths.items(), desc="runs", disable=None if progress else True):
         stacked = np.empty((len(subjects), n_trs, plan.n_parcels), dtype=np.float32)  # (S, T, P)
-        for i, s in enumerate(subjects):
-            array = per_subject[s][name]
-            where = _where(s, name, array)
-            stacked[i] = fix_nonfinite(_read_rows(array, 0, n_trs, where), where, on_nonfinite)  # (T, P)
+        try:
+            for i, s in enumerate(subjects):
+                array = per_subject[s][name]
+                where = _where(s, name, array)
+                stacked[i] = fix_nonfinite(_read_rows(array, 0, n_trs, where), where, on_nonfinite)  # (T, P)
+        except NonFiniteError as e:
+            if on_nonfinite != "drop-run":
+                raise
+            warnings.warn(f"{str(e).split(':')[0]}: run {name!r} left out of every subject (on_nonfinite='drop-run').",
+                          stacklevel=2)
+            plan.dropped[name] = "NaN/Inf values"
+            continue
         for piece, x in cut_constant_stretches(name, stacked, subjects).items():  # padding never becomes signal
             runs[piece] = zscore_run(x) if zscore else x  # (S, T', P)
     return Runs(runs, subjects, plan)
@@ -431,6 +447,17 @@ class H5Run:
         return f"H5Run({self.name!r}, shape={self.shape}, zscore={self.stats is not None})"
 
 # %% ../nbs/00_data.ipynb #ca409805
+def _run_names(keys: Iterable[str]) -> set[str]:
+    "The run names of the keys that parse (others are not runs)."
+    names = set()
+    for key in keys:
+        try:
+            names.add(run_name(key))
+        except ValueError:
+            pass
+    return names
+
+
 def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence[int] = SUBJECTS,
               seasons: Iterable[int] | None = None, episodes: Iterable[int] | None = None,
               movies: Iterable[str] | None = None, runs: Iterable[int] | None = None, zscore: bool = False,
@@ -446,7 +473,8 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
     movies, runs : Movie10 filters (e.g. movies=["figures", "life"] or ["figures01"], runs=[1]); None keeps all.
     zscore : z-score each parcel of each subject's run.
     lazy : keep the data in the files: values are `H5Run`s that read clips on demand.
-    on_nonfinite : "raise" on NaN/Inf (naming subject and key), or "zero" to replace them by 0 with a warning.
+    on_nonfinite : "raise" on NaN/Inf (naming subject and key), "zero" to replace them by 0 with a warning, or
+        "drop-run" to leave such runs out with a warning.
     progress : show a progress bar while reading.
 
     Returns
@@ -457,6 +485,8 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
         raise ValueError(f"task={task!r} is not an Algonauts 2025 task: use one of {sorted(BOLD_FILES)}.")
     if on_nonfinite not in NONFINITE_OPTIONS:
         raise ValueError(f"on_nonfinite={on_nonfinite!r}: use one of {NONFINITE_OPTIONS}.")
+    if lazy and on_nonfinite == "drop-run":
+        raise ValueError("on_nonfinite='drop-run' needs the whole run read at load time: use lazy=False, or 'zero'.")
     fmri_dir(root)  # a clear error if root is wrong
     subjects = tuple(subjects)
     paths = {s: bold_path(root, s, task) for s in subjects}
@@ -469,7 +499,7 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
         if not any(keys.values()):
             filters = {k: v for k, v in dict(seasons=seasons, episodes=episodes, movies=movies, runs=runs).items()
                        if v is not None}
-            available = sorted({run_name(k) for k in files[subjects[0]]})
+            available = sorted(_run_names(files[subjects[0]]))
             raise ValueError(f"No {task} run matches {filters} in {paths[subjects[0]]} (nor in the other subjects' "
                              f"files); it has {len(available)} runs: {', '.join(available[:8])}, ... Relax the filters.")
         if lazy:
@@ -611,9 +641,52 @@ def atomic_write(path: str | os.PathLike) -> Iterator[Path]:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         yield tmp
+        _fsync(tmp)  # the bytes are on disk before the name points at them
         os.replace(tmp, path)
+        _fsync(path.parent)  # and the new name too (POSIX; a no-op elsewhere)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    "Flush a file's or a folder's data to disk (folders: POSIX only)."
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except (IsADirectoryError, PermissionError):  # Windows cannot open folders
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems cannot fsync folders
+        pass
+    finally:
+        os.close(fd)
+
+
+TEMP_FILE = re.compile(r"^.+\.(\d+)\.tmp$")  # what atomic_write leaves when its process is killed mid-write
+
+
+def remove_stale_temp_files(folder: str | os.PathLike) -> list[Path]:
+    "Delete the temp files of `atomic_write`s killed mid-write (in `folder` and below) whose process is gone."
+    removed = []
+    for path in Path(folder).rglob("*.tmp") if Path(folder).is_dir() else []:
+        match = TEMP_FILE.match(path.name)
+        if match and path.is_file() and not _process_alive(int(match[1])):
+            path.unlink(missing_ok=True)
+            removed.append(path)
+    return removed
+
+
+def _process_alive(pid: int) -> bool:
+    "Whether a process with this id runs on this machine (the current one always does)."
+    if pid == os.getpid() or os.name == "nt":  # Windows: os.kill would end the process, so never ask
+        return True
+    try:
+        os.kill(pid, 0)  # signal 0: only checks
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):  # another user's process, or a platform without signal 0
+        return True
+    return True
 
 
 def write_text_atomic(path: str | os.PathLike, text: str) -> Path:

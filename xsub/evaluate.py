@@ -5,12 +5,17 @@
 # %% ../nbs/04_evaluate.ipynb #349252f0
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import shutil
+import socket
 import sys
 import tempfile
+import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import h5py
@@ -18,17 +23,23 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .data import FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, write_text_atomic, zscore_stats
+from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, remove_stale_temp_files,
+                       write_text_atomic, zscore_stats)
 from .models import leave_one_out_mean
-from .synthetic import spell_flags
-from .train import (TrainConfig, config_parser, data_root, load_data, parse_config, predict_runs,
-                        receptive_field, score_runs, split_data, train, training_note, fit_model,
+from .synthetic import UsageError, run_command, spell_flags
+from .train import (RUNTIME_FIELDS, TrainConfig, config_changes, config_parser, data_root, load_data, parse_config,
+                        predict_runs, receptive_field, score_runs, split_data, train, training_note, fit_model,
                         with_default_split)
 
+try:
+    import fcntl  # POSIX file locks: released by the system when their process ends, even by kill -9
+except ImportError:  # Windows
+    fcntl = None
+
 # %% auto #0
-__all__ = ['leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids', 'summarize', 'parcel_labels',
-           'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate', 'run_experiment',
-           'xsub_train']
+__all__ = ['LOCK_FILE', 'RUN_FILES', 'leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids', 'summarize',
+           'parcel_labels', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate', 'run_files',
+           'run_lock', 'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train']
 
 # %% ../nbs/04_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -118,7 +129,7 @@ def parcel_labels(data_dir: str | os.PathLike | None = None, download: bool = Fa
         if download:
             try:
                 return load_atlas(data_dir, download=True).table.name.to_numpy()  # (1000,)
-            except Exception as failed:  # offline: the fetcher cannot reach its server
+            except OSError as failed:  # offline: the fetcher cannot reach its server (requests' errors are OSErrors)
                 missing = f"{missing} The download failed too: {type(failed).__name__}."
         warnings.warn(f"parcel label names left empty: {missing}", stacklevel=2)
         return None
@@ -198,6 +209,79 @@ def evaluate(model: torch.nn.Module, val_sets: Mapping[str, Mapping[str, object]
             {"model": predictions_by_set[set_name], "baseline": leave_one_out_predictions(runs)}, runs, truth)
     return scores_by_set, predictions_by_set
 
+# %% ../nbs/04_evaluate.ipynb #b8fc9976
+LOCK_FILE = ".xsub.lock"  # held by the run that writes into a folder
+RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
+
+
+def run_files(folder: str | os.PathLike) -> list[Path]:
+    "The files of an xsub run in `folder` (what `--overwrite` replaces): `RUN_FILES`, figures, predictions."
+    folder = Path(folder)
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.name in RUN_FILES or p.suffix == ".png"
+                  or p.name.startswith(("predictions_", "submission_")))
+
+
+@contextmanager
+def run_lock(folder: str | os.PathLike) -> Iterator[Path]:
+    "Create `folder` and hold its lock for the block; a folder another live run holds is a `UsageError` naming it."
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / LOCK_FILE
+        while True:
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | (0 if fcntl else os.O_EXCL), 0o644)
+            if fcntl is None:
+                break
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                holder = path.read_text(errors="replace").strip() or "another process"
+                raise UsageError(f"{folder} is in use by another run ({holder}): wait for it to end, or choose "
+                                 f"another --out-dir.") from None
+            if path.exists() and os.stat(path).st_ino == os.fstat(fd).st_ino:
+                break  # the file at that name is the one we locked (its last holder may have removed it)
+            os.close(fd)
+    except FileExistsError:  # no fcntl (Windows): an existing lock file means a run, or a crashed one
+        raise UsageError(f"{folder / LOCK_FILE} exists: another run writes into {folder}, or one crashed; delete "
+                         f"the file if no run is going.") from None
+    except OSError as e:  # no permission, a read-only disk, a file in the way
+        raise UsageError(f"--out-dir {folder}: cannot write there ({e.strerror or e}); choose a folder you can "
+                         f"write to.") from None
+    os.ftruncate(fd, 0)
+    os.write(fd, f"pid {os.getpid()} on {socket.gethostname()}, since {time.strftime('%Y-%m-%d %H:%M:%S')}".encode())
+    try:
+        yield path
+    finally:
+        path.unlink(missing_ok=True)
+        os.close(fd)
+
+
+def check_run_folder(folder: str | os.PathLike, resume: bool = False, overwrite: bool = False) -> None:
+    "Raise a `UsageError` unless `folder` can take this run: no run in it, a run to resume, or `overwrite`."
+    folder, held = Path(folder), [p.name for p in run_files(folder)]
+    if resume and overwrite:
+        raise UsageError("--resume and --overwrite: use one (continue the run, or replace it).")
+    if resume and not (folder / "config.json").is_file():
+        raise UsageError(f"--resume {folder}: there is no run to resume there (no config.json); start one with "
+                         f"--out-dir {folder}.")
+    if held and not (resume or overwrite):
+        raise UsageError(f"--out-dir {folder} holds another run ({', '.join(held[:4])}{', ...' if len(held) > 4 else ''})"
+                         f": continue it with --resume {folder}, replace it with --overwrite, or choose a new --out-dir.")
+
+
+def stored_config(folder: str | os.PathLike) -> TrainConfig:
+    "The settings of the run in `folder` (its config.json); a `UsageError` naming the file if it cannot be read."
+    path = Path(folder) / "config.json"
+    try:
+        return TrainConfig.from_dict(json.loads(path.read_text()))
+    except FileNotFoundError:
+        raise UsageError(f"{path} does not exist: {folder} holds no xsub_train run to resume.") from None
+    except (ValueError, TypeError) as e:
+        raise UsageError(f"{path} is not an xsub_train config ({e}); it is damaged or from another version.") from None
+
 # %% ../nbs/04_evaluate.ipynb #b4b60373
 def _data_summary(config: TrainConfig, train_runs: Mapping, val_sets: Mapping) -> dict:
     "What a run was trained and validated on, for metrics.json."
@@ -210,7 +294,8 @@ def _data_summary(config: TrainConfig, train_runs: Mapping, val_sets: Mapping) -
 
 
 def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = None,
-                   save_predictions_: bool = False, figures: bool = True) -> dict:
+                   save_predictions_: bool = False, figures: bool = True, resume: bool = False,
+                   overwrite: bool = False, download: bool = True) -> dict:
     """Train, evaluate and write everything for one config into `config.out_dir`; returns the scores and paths.
 
     Parameters
@@ -220,14 +305,42 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
         split by `val_tail` (default 0.3) or `val_runs`.
     save_predictions_ : also write the predictions of every validation set.
     figures : write the figures of `06_plotting`.
+    resume : continue the run in `config.out_dir` (killed, or finished) with its stored settings; only
+        `RUNTIME_FIELDS` may differ. The result equals an uninterrupted run's.
+    overwrite : replace a run already in `config.out_dir` (once the new settings are checked and the data loaded).
+    download : fetch what is missing (a data set, the atlas); False: never touch the network.
     """
     out_dir = Path(config.out_dir)
     config = with_default_split(config, named_sets=False if runs is not None else None)  # checked before any I/O
-    train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config)
+    if resume:
+        changed = config_changes(stored_config(out_dir).to_dict(), config.to_dict())
+        if changed:
+            said = ", ".join(f"{k}: the run has {a!r}, this call {b!r}" for k, (a, b) in changed.items())
+            raise UsageError(f"Cannot resume {out_dir} with other settings ({said}): drop them to resume, or "
+                             f"start a new run in another --out-dir.")
+    with run_lock(out_dir):
+        check_run_folder(out_dir, resume, overwrite)
+        remove_stale_temp_files(out_dir)  # what a killed write left behind
+        if not (resume or overwrite):  # a run killed while its data load can be resumed
+            write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
+        train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
+        if overwrite:  # every check has passed and the data are in memory: the old run goes now
+            for path in run_files(out_dir):
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+        try:
+            return _train_and_write(config, train_runs, val_sets, save_predictions_, figures, resume, download)
+        except KeyboardInterrupt:
+            raise KeyboardInterrupt(f"continue with: xsub_train --resume {out_dir}") from None
+
+
+def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping, save_predictions_: bool,
+                     figures: bool, resume: bool, download: bool) -> dict:
+    "The part of `run_experiment` that writes: train (or resume), evaluate, write metrics, tables, figures."
+    out_dir = Path(config.out_dir)
     named_sets = not (config.val_tail or config.val_runs)
     root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies
     subjects = train_runs.subjects
-    result = fit_model(config, train_runs, val_sets, out_dir)  # choices made on an inner split of train_runs only
+    result = fit_model(config, train_runs, val_sets, out_dir, resume)  # choices made on an inner split of train_runs only
     scores_by_set, predictions_by_set = evaluate(result.model, val_sets, root, config.zscore)
     selection = result.selection
     extra = {"best_epoch": result.best_epoch, "early_stop": selection.early_stop if selection else None,
@@ -236,7 +349,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
              "data": _data_summary(config, train_runs, val_sets), "data_root": str(root) if root else None,
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict()}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
-    labels = parcel_labels(download=True) if n_parcels == 1000 else None  # the atlas's names (fetched once)
+    labels = parcel_labels(download=download) if n_parcels == 1000 else None  # the atlas's names (fetched once)
     paths = write_results(out_dir, scores_by_set, subjects, labels, extra)
     if save_predictions_:
         for set_name, preds in predictions_by_set.items():
@@ -244,7 +357,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
             paths[f"submission_{set_name}"] = save_predictions(preds, out_dir / f"submission_{set_name}.npy", subjects)
     if figures:  # learning curve, r by network, brain maps when the atlas is on disk (06_plotting)
         from xsub.plotting import plot_run
-        paths |= plot_run(out_dir)
+        paths |= plot_run(out_dir, download=download)
     paths |= {"checkpoint": result.best_checkpoint, "config": out_dir / "config.json",
               "metrics_per_epoch": out_dir / "metrics.jsonl"}
     return {"scores": scores_by_set, "summary": json.loads(paths["metrics"].read_text()), "paths": paths,
@@ -262,16 +375,48 @@ def _report(summary: Mapping, paths: Mapping[str, Path]) -> str:
     return "\n".join(lines)
 
 
-def xsub_train(argv: Sequence[str] | None = None) -> None:
-    "Command line: train the cross-subject encoder, evaluate it, write metrics, tables and figures (see `--help`)."
-    parser = config_parser(TrainConfig(out_dir="outputs/xsub_train", keep_freed_memory=True))  # xsub owns this process
+def train_parser(base: TrainConfig | None = None):
+    "`xsub_train`'s parser: a flag per `TrainConfig` field (defaults from `base`) and the run's own flags."
+    parser = config_parser(base or TrainConfig(out_dir="outputs/xsub_train", keep_freed_memory=True))  # owns its process
     parser.description = ("Train xsub's cross-subject encoder (default: the built-in synthetic `small` set), evaluate "
                           "it on the validation sets next to the leave-one-out baseline (and the oracle on synthetic "
                           "data), and write checkpoints, metrics.json, parcels.csv and figures into --out-dir.")
+    parser.add_argument("--resume", metavar="RUN_DIR", help="continue the run in RUN_DIR (killed, or finished) with "
+                        "its stored settings; only --device, --num-workers, --progress and the like may change")
+    parser.add_argument("--overwrite", action="store_true", help="replace the run already in --out-dir")
+    parser.add_argument("--offline", action="store_true", help="never download (data sets, the atlas)")
     parser.add_argument("--save-predictions", action="store_true", help="also write predictions (.h5, .npy submission)")
-    argv = sys.argv[1:] if argv is None else list(argv)
-    args = vars(parser.parse_args(spell_flags(argv, "-")))  # --flag_name works too
-    save = args.pop("save_predictions")
-    config = TrainConfig.from_dict(args)  # lists from nargs="+" become the fields' tuples
-    done = run_experiment(config, save_predictions_=save)
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (or set XSUB_DEBUG=1)")
+    return parser
+
+
+def _resumed_config(run_dir: str, argv: Sequence[str]) -> TrainConfig:
+    "The stored config of `run_dir` with the command line's runtime flags; other flags that differ are a `UsageError`."
+    stored = dataclasses.replace(stored_config(run_dir), out_dir=str(run_dir))
+    args = vars(train_parser(stored).parse_args(argv))
+    if Path(args["out_dir"]) != Path(run_dir):
+        raise UsageError(f"--resume {run_dir} with --out-dir {args['out_dir']}: a run resumes in its own folder; "
+                         f"drop --out-dir.")
+    config = TrainConfig.from_dict({k: v for k, v in args.items() if k in stored.to_dict()})
+    changed = config_changes(stored.to_dict(), config.to_dict())
+    if changed:
+        flags = " ".join(f"--{k.replace('_', '-')}" for k in changed)
+        said = ", ".join(f"{k}: the run has {a!r}, this command {b!r}" for k, (a, b) in changed.items())
+        raise UsageError(f"--resume {run_dir} with {flags}: the run was made with other settings ({said}); drop "
+                         f"them to resume, or start a new run in another --out-dir.")
+    return config
+
+
+def xsub_train(argv: Sequence[str] | None = None) -> None:
+    "Command line: train the cross-subject encoder, evaluate it, write metrics, tables and figures (see `--help`)."
+    if argv is None:  # a console script: one line per mistake, exit codes 2 (bad arguments) and 1 (failed run)
+        sys.exit(run_command("xsub_train", xsub_train, sys.argv[1:]))
+    argv = spell_flags(list(argv), "-")  # --flag_name works too
+    args = vars(train_parser().parse_args(argv))
+    if args["resume"]:
+        config = _resumed_config(args["resume"], argv)
+    else:
+        config = TrainConfig.from_dict({k: v for k, v in args.items() if k in TrainConfig().to_dict()})
+    done = run_experiment(config, save_predictions_=args["save_predictions"], resume=bool(args["resume"]),
+                          overwrite=args["overwrite"], download=not args["offline"])
     print(_report(done["summary"], done["paths"]))  # returns None: a console script's return value is its exit code

@@ -10,9 +10,9 @@ import torch.nn.functional as F
 from torch import nn
 
 # %% auto #0
-__all__ = ['causal_mask', 'CausalConv1d', 'depthwise_conv', 'SubjectEncoder', 'SubjectDecoder', 'SeedModel',
+__all__ = ['causal_mask', 'CausalConv1d', 'depthwise_conv', 'SubjectEncoder', 'SubjectDecoder', 'ReferenceModel',
            'leave_one_out_weights', 'leave_one_out_mean', 'depthwise_conv_time_major', 'subject_linear',
-           'CrossSubjectEncoder', 'copy_seed_weights']
+           'CrossSubjectEncoder', 'copy_reference_weights']
 
 # %% ../nbs/02_models.ipynb #b63ede97
 def causal_mask(kernel_size: int) -> torch.Tensor:
@@ -71,8 +71,8 @@ class SubjectDecoder(nn.Module):
         return self.conv(y.transpose(1, 2)).transpose(1, 2)  # (N, L, P)
 
 # %% ../nbs/02_models.ipynb #ca2ed401
-class SeedModel(nn.Module):
-    "The seed's cross-subject model, a faithful per-subject loop (reference for tests and benchmarks)."
+class ReferenceModel(nn.Module):
+    "The reference model: MedARC's cross-subject model as a faithful per-subject loop (checked against in tests and benchmarks)."
     def __init__(self, n_subjects: int = 4, n_parcels: int = 1000, embed_dim: int = 256, kernel_size: int = 11,
                  causal: bool = False):
         super().__init__()
@@ -276,7 +276,7 @@ class CrossSubjectEncoder(nn.Module):
         return self._conv(y, conv_weight, conv_bias) if self.has_conv else y
 
     def latents(self, x: torch.Tensor) -> torch.Tensor:
-        "Latents in the seed's layout: x (N, S, L, P) -> (N, S, L, D)."
+        "Latents in the reference model's layout: x (N, S, L, P) -> (N, S, L, D)."
         self._check(x)
         N, S, L, P = x.shape
         z = self._encode(x.transpose(1, 2).contiguous())  # (N*L, S, D)
@@ -307,17 +307,17 @@ class CrossSubjectEncoder(nn.Module):
 
 # %% ../nbs/02_models.ipynb #ad53e3e5
 @torch.no_grad()
-def copy_seed_weights(seed: SeedModel, model: CrossSubjectEncoder) -> CrossSubjectEncoder:
-    "Copy a `SeedModel`'s per-subject weights into a `CrossSubjectEncoder` built with `skip=False, shared=False`."
+def copy_reference_weights(reference: ReferenceModel, model: CrossSubjectEncoder) -> CrossSubjectEncoder:
+    "Copy a `ReferenceModel`'s per-subject weights into a `CrossSubjectEncoder` built with `skip=False, shared=False`."
     if model.skip or model.shared or model.norm is not None:
-        raise ValueError("copy_seed_weights needs CrossSubjectEncoder(skip=False, shared=False, layer_norm=False): "
-                         "the seed's model has no skip path, shared heads or LayerNorm.")
-    enc0 = seed.encoders[0]
-    seed_shape = (len(seed.encoders), enc0.fc.in_features, enc0.fc.out_features)
-    if seed_shape != (model.n_subjects, model.n_parcels, model.embed_dim):
-        raise ValueError(f"SeedModel has (S, P, D) = {seed_shape} but the model has "
+        raise ValueError("copy_reference_weights needs CrossSubjectEncoder(skip=False, shared=False, layer_norm=False): "
+                         "the reference model has no skip path, shared heads or LayerNorm.")
+    enc0 = reference.encoders[0]
+    reference_shape = (len(reference.encoders), enc0.fc.in_features, enc0.fc.out_features)
+    if reference_shape != (model.n_subjects, model.n_parcels, model.embed_dim):
+        raise ValueError(f"ReferenceModel has (S, P, D) = {reference_shape} but the model has "
                          f"{(model.n_subjects, model.n_parcels, model.embed_dim)}: build them with the same sizes.")
-    for s, (enc, dec) in enumerate(zip(seed.encoders, seed.decoders)):
+    for s, (enc, dec) in enumerate(zip(reference.encoders, reference.decoders)):
         model.enc_weight[s] = enc.fc.weight  # (D, P)
         model.enc_bias[s] = enc.fc.bias  # (D,)
         model.dec_weight[s] = dec.fc.weight  # (P, D)

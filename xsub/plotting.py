@@ -21,17 +21,19 @@ from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.ticker import MaxNLocator
 from nilearn import datasets, image, plotting, surface
-from scipy import ndimage
+from scipy import ndimage, sparse
+from scipy.sparse.csgraph import connected_components
 
 from .data import NETWORK_COUNTS, NETWORKS, SUBJECTS, TR, atomic_write, parcel_networks, pearson_r
-from .synthetic import console_script
+from .synthetic import UsageError, console_script
 
 # %% auto #0
 __all__ = ['ATLAS_ENV', 'N_PARCELS', 'SURFACE_VIEWS', 'NETWORK_COLORS', 'schaefer_file_names', 'atlas_search_dirs',
-           'find_atlas_dir', 'parcel_table', 'ParcelAtlas', 'load_atlas', 'parcel_values_to_img', 'parcel_means',
-           'save_figure', 'map_title', 'color_limits', 'plot_volume_map', 'plot_glass_map', 'surface_parcels',
-           'plot_surface_map', 'plot_subject_maps', 'plot_difference_map', 'network_scores', 'plot_network_scores',
-           'plot_temporal_kernels', 'plot_timecourses', 'plot_learning_curve', 'run_scores', 'plot_run', 'xsub_plot']
+           'find_atlas_dir', 'parcel_table', 'ParcelAtlas', 'download_atlas', 'load_atlas', 'parcel_values_to_img',
+           'parcel_means', 'save_figure', 'map_title', 'color_limits', 'plot_volume_map', 'plot_glass_map',
+           'mesh_neighbours', 'clean_surface_labels', 'surface_parcels', 'plot_surface_map', 'plot_subject_maps',
+           'plot_difference_map', 'network_scores', 'plot_network_scores', 'plot_temporal_kernels', 'plot_timecourses',
+           'plot_learning_curve', 'read_json', 'read_jsonl', 'run_scores', 'plot_run', 'xsub_plot']
 
 # %% ../nbs/06_plotting.ipynb #b94aae73
 ATLAS_ENV = "XSUB_ATLAS_DIR"  # environment variable naming the folder that holds schaefer_2018/
@@ -112,6 +114,22 @@ class ParcelAtlas:
         self.labels = labels
 
 # %% ../nbs/06_plotting.ipynb #df72d57b
+def download_atlas(data_dir: str | os.PathLike, resolution_mm: int = 2) -> Path:
+    "Fetch the atlas files with nilearn into a temp folder, then move them into `data_dir/schaefer_2018/`; returns `data_dir`."
+    data_dir = Path(data_dir).expanduser()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=data_dir, prefix=".download-") as tmp:  # removed, whatever happens
+        fetched = datasets.fetch_atlas_schaefer_2018(n_rois=N_PARCELS, yeo_networks=7, resolution_mm=resolution_mm,
+                                                     data_dir=tmp, verbose=0)
+        (data_dir / "schaefer_2018").mkdir(exist_ok=True)
+        for name in schaefer_file_names(resolution_mm):
+            found = next(Path(tmp).rglob(name), None)
+            if found is None:
+                raise FileNotFoundError(f"nilearn's fetcher did not deliver {name} (it returned {fetched.maps}).")
+            os.replace(found, data_dir / "schaefer_2018" / name)
+    return data_dir
+
+
 def load_atlas(data_dir: str | os.PathLike | None = None, resolution_mm: int = 2,
                parcellation: str | os.PathLike | None = None, download: bool = False) -> ParcelAtlas:
     """The Schaefer 2018 1000-parcel 7-network atlas, from disk (no network unless `download=True`).
@@ -122,6 +140,7 @@ def load_atlas(data_dir: str | os.PathLike | None = None, resolution_mm: int = 2
     resolution_mm : 1 or 2, the voxel size of nilearn's Schaefer volume
     parcellation : optional label volume to paint on instead, e.g. an Algonauts `..._desc-dseg_parcellation.nii.gz`
     download : let nilearn download the files when they are not on disk (needs network) instead of raising
+        (`download_atlas`: a failed download leaves nothing behind)
 
     Returns
     -------
@@ -132,9 +151,9 @@ def load_atlas(data_dir: str | os.PathLike | None = None, resolution_mm: int = 2
     except FileNotFoundError:
         if not download:
             raise
-        root = data_dir if data_dir is not None else os.environ.get(ATLAS_ENV) or None  # nilearn fetches into it
+        root = download_atlas(atlas_search_dirs(data_dir)[0], resolution_mm)
     fetched = datasets.fetch_atlas_schaefer_2018(n_rois=N_PARCELS, yeo_networks=7, resolution_mm=resolution_mm,
-                                                 data_dir=root, verbose=0)
+                                                 data_dir=root, verbose=0)  # files on disk: no network
     if parcellation is not None and not Path(parcellation).is_file():
         raise FileNotFoundError(f"parcellation file {parcellation} does not exist; pass the path of a label volume "
                                 f"such as fmri/sub-01/atlas/sub-01_space-MNI152NLin2009cAsym_atlas-Schaefer18_"
@@ -272,6 +291,30 @@ def plot_glass_map(values: np.ndarray, atlas: ParcelAtlas | None = None, title: 
     return display
 
 # %% ../nbs/06_plotting.ipynb #0e5333f4
+def mesh_neighbours(faces: np.ndarray, n_vertices: int) -> sparse.csr_matrix:
+    "Vertex adjacency `(V, V)` of a triangle mesh `faces (F, 3)`: True where two vertices share an edge."
+    edges = np.concatenate([faces[:, [0, 1]], faces[:, [1, 2]], faces[:, [2, 0]]])  # (3F, 2)
+    graph = sparse.coo_matrix((np.ones(len(edges), bool), (edges[:, 0], edges[:, 1])), shape=(n_vertices, n_vertices))
+    return (graph + graph.T).tocsr()
+
+
+def clean_surface_labels(labels: np.ndarray, faces: np.ndarray, rounds: int = 2, min_vertices: int = 30) -> np.ndarray:
+    "Vertex labels `(V,)` with smooth borders (a majority vote over each vertex's neighbours, `rounds` times) and no islands of fewer than `min_vertices` labelled vertices (specks on the medial wall)."
+    neighbours = mesh_neighbours(faces, len(labels))  # (V, V)
+    with_self = (neighbours + sparse.identity(len(labels), dtype=bool, format="csr")).tocsr()
+    labels = labels.copy()
+    for _ in range(rounds):
+        votes = sparse.csr_matrix((np.ones(with_self.nnz), with_self.indices, with_self.indptr), shape=with_self.shape)
+        votes.data = labels[votes.indices].astype(np.float64)  # each row: the labels of a vertex and its neighbours
+        rows = np.split(votes.data.astype(np.int64), votes.indptr[1:-1])
+        labels = np.array([np.bincount(r).argmax() for r in rows], dtype=labels.dtype)  # (V,) the most frequent
+    labelled = np.flatnonzero(labels > 0)
+    n_parts, part = connected_components(neighbours[labelled][:, labelled], directed=False)
+    sizes = np.bincount(part, minlength=n_parts)
+    labels[labelled[sizes[part] < min_vertices]] = 0  # small islands: specks, not cortex
+    return labels
+
+
 def surface_parcels(atlas: ParcelAtlas, mesh: str = "fsaverage5", fill_mm: float = 3.0) -> dict[str, np.ndarray]:
     "Parcel label (0 = none) of every vertex of each hemisphere of a bundled fsaverage mesh: `{hemi: (V,)}`, cached."
     key = (mesh, fill_mm)
@@ -290,7 +333,7 @@ def surface_parcels(atlas: ParcelAtlas, mesh: str = "fsaverage5", fill_mm: float
                                          interpolation="nearest_most_frequent")
             labels = np.rint(labels).astype(np.int32)  # (V,)
             labels[hemi_of[labels] != code] = 0  # no label from the other hemisphere
-            out[hemi] = labels
+            out[hemi] = clean_surface_labels(labels, fsaverage["pial"].parts[hemi].faces)
         atlas._surface[key] = out
     return atlas._surface[key]
 
@@ -298,8 +341,8 @@ def surface_parcels(atlas: ParcelAtlas, mesh: str = "fsaverage5", fill_mm: float
 SURFACE_VIEWS = (("left", "lateral"), ("left", "medial"), ("right", "medial"), ("right", "lateral"))
 
 
-def _draw_surface_row(fig, axes, values, atlas, mesh, vmin, vmax, cmap):
-    "Draw `values (P,)` on the 4 `SURFACE_VIEWS` of fsaverage, one 3D axis each."
+def _draw_surface_row(fig, axes, values, atlas, mesh, vmin, vmax, cmap, titles: bool = True):
+    "Draw `values (P,)` on the 4 `SURFACE_VIEWS` of fsaverage, one 3D axis each (`titles`: name each view)."
     fsaverage = datasets.load_fsaverage(mesh)
     sulcal = datasets.load_fsaverage_data(mesh=mesh, data_type="sulcal")
     lookup = np.concatenate([[np.nan], np.asarray(values, dtype=np.float64)])  # (P + 1,): label 0 -> NaN
@@ -309,6 +352,8 @@ def _draw_surface_row(fig, axes, values, atlas, mesh, vmin, vmax, cmap):
                                     hemi=hemi, view=view, axes=ax, figure=fig, colorbar=False, cmap=cmap,
                                     vmin=vmin, vmax=vmax, threshold=None)
         ax.set_box_aspect(None, zoom=1.45)
+        if titles:
+            ax.set_title(f"{hemi} hemisphere, {view}", fontsize=9, y=0.96)
 
 
 def _colorbar(fig, vmin, vmax, cmap, label, rect=(0.915, 0.15, 0.012, 0.65)):
@@ -363,8 +408,8 @@ def plot_subject_maps(values: np.ndarray, atlas: ParcelAtlas | None = None, subj
     height = 2.4 * len(subjects) + 0.5
     fig, axes = plt.subplots(len(subjects), 4, figsize=(12.5, height), subplot_kw={"projection": "3d"}, squeeze=False)
     fig.subplots_adjust(left=0.09, right=0.9, bottom=0, top=1 - 0.5 / height, wspace=0, hspace=0)
-    for row, (subject, subject_values) in zip(axes, zip(subjects, values)):
-        _draw_surface_row(fig, row, subject_values, atlas, mesh, vmin, vmax, cmap)
+    for i, (row, subject, subject_values) in enumerate(zip(axes, subjects, values)):
+        _draw_surface_row(fig, row, subject_values, atlas, mesh, vmin, vmax, cmap, titles=i == 0)
         fig.text(0.01, np.mean(row[0].get_position().intervaly),
                  f"sub-{int(subject):02d}\nmean {np.nanmean(subject_values):.3f}", ha="left", va="center", fontsize=11)
     _colorbar(fig, vmin, vmax, cmap, metric, rect=(0.915, 0.25, 0.012, 0.5))
@@ -556,15 +601,37 @@ def plot_learning_curve(metrics: Sequence[Mapping], out: str | os.PathLike | Non
     return fig
 
 # %% ../nbs/06_plotting.ipynb #9f436095
+def read_json(path: str | os.PathLike) -> dict:
+    "A JSON file's content; a damaged file is an error naming it."
+    try:
+        return json.loads(Path(path).read_text())
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{path} is damaged: not JSON ({e.msg} at line {e.lineno}); write it again, e.g. "
+                         f"xsub_train --resume on its folder.") from None
+
+
+def read_jsonl(path: str | os.PathLike) -> list[dict]:
+    "The records of a JSON-lines file (one per line); a damaged line is an error naming the file and the line."
+    records = []
+    for number, line in enumerate(Path(path).read_text().splitlines(), 1):
+        if line.strip():
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError as e:
+                raise ValueError(f"{path}, line {number}, is damaged: not JSON ({e.msg}).") from None
+    return records
+
+
 def run_scores(run_dir: str | os.PathLike, set_name: str | None = None) -> tuple[str, dict[str, np.ndarray]]:
     "(set name, `{method: r (S, P)}`) from a run folder's `parcels.csv`; default set: the early-stopping set."
     run_dir = Path(run_dir)
     table_path, metrics_path = run_dir / "parcels.csv", run_dir / "metrics.json"
     if not table_path.is_file():
-        raise FileNotFoundError(f"{table_path} does not exist: pass the --out-dir of a finished xsub_train run")
+        raise FileNotFoundError(f"{table_path} does not exist: pass the --out-dir of a finished xsub_train run (a "
+                                f"killed one finishes with xsub_train --resume {run_dir})")
     table = pd.read_csv(table_path)
     if set_name is None:
-        meta = json.loads(metrics_path.read_text()) if metrics_path.is_file() else {}
+        meta = read_json(metrics_path) if metrics_path.is_file() else {}
         set_name = meta.get("early_stop") if meta.get("early_stop") in set(table.set) else table.set.iloc[0]
     if set_name not in set(table.set):
         raise ValueError(f"set {set_name!r} is not in {table_path}; it has {sorted(set(table.set))}")
@@ -581,7 +648,7 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
     paths = {}
     curve = next((p for p in (run_dir / "selection" / "metrics.jsonl", run_dir / "metrics.jsonl") if p.is_file()), None)
     if curve is not None:  # the choosing run's curve (inner and reported r per epoch) when there is one
-        metrics = [json.loads(line) for line in curve.read_text().splitlines() if line]
+        metrics = read_jsonl(curve)
         paths["learning_curve"] = run_dir / "learning_curve.png"
         plt.close(plot_learning_curve(metrics, paths["learning_curve"], dpi))
     if scores["model"].shape[1] != len(parcel_networks()):  # not the Schaefer 1000 parcels: no networks, no maps
@@ -591,10 +658,21 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
     plt.close(plot_network_scores(scores, title=f"{set_name}, parcels (mean over subjects)",
                                   out=paths["r_by_network"], dpi=dpi))
     try:
-        atlas = load_atlas(data_dir, download=download)
-    except Exception as e:  # no atlas on disk (and, with download, no network)
-        print(f"brain maps skipped: {str(e).split('. Fix:')[0]}" + ("" if download else
-              f". Fix: set {ATLAS_ENV} to a folder with schaefer_2018/, or run `xsub_plot {run_dir}` with a network"))
+        find_atlas_dir(data_dir)
+        on_disk = True
+    except FileNotFoundError as missing:
+        on_disk, why = False, str(missing).split(". Fix:")[0]
+    if not on_disk and not download:
+        print(f"brain maps skipped: {why}. Fix: set {ATLAS_ENV} to a folder with schaefer_2018/, or run "
+              f"`xsub_plot {run_dir}` with a network")
+        return paths
+    try:
+        atlas = load_atlas(data_dir, download=download)  # errors of an atlas on disk are errors, not skips
+    except OSError as e:
+        if on_disk:
+            raise
+        print(f"brain maps skipped: the atlas is not on disk and its download failed ({type(e).__name__}). Fix: set "
+              f"{ATLAS_ENV} to a folder with schaefer_2018/, or run `xsub_plot {run_dir}` with a network")
         return paths
     model_r = np.nanmean(scores["model"], axis=0)  # (P,) mean over subjects
     paths["surface_r_model"] = run_dir / "surface_r_model.png"
@@ -610,9 +688,13 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
 # %% ../nbs/06_plotting.ipynb #7fc2dc16
 @console_script
 def xsub_plot(run_dir: str,  # folder written by xsub_train (has parcels.csv and metrics.jsonl)
-              set_name: str = None,  # validation set to map (default: the early-stopping set)
-              atlas_dir: str = None,  # folder holding schaefer_2018/ (default: $XSUB_ATLAS_DIR, then nilearn's)
+              set_name: str | None = None,  # validation set to map (default: the early-stopping set)
+              atlas_dir: str | None = None,  # folder holding schaefer_2018/ (default: $XSUB_ATLAS_DIR, then nilearn's)
               offline: bool = False):  # never download the atlas (default: nilearn fetches it when it is not on disk)
     "Write the figures of an xsub_train run (learning curve, r by network, brain maps) into its folder."
+    missing = [name for name in ("parcels.csv", "metrics.json") if not (Path(run_dir) / name).is_file()]
+    if missing:
+        raise UsageError(f"{run_dir} has no {' or '.join(missing)}: pass the --out-dir of a finished xsub_train run "
+                         f"(a killed one finishes with xsub_train --resume {run_dir}).")
     for name, path in plot_run(run_dir, set_name, atlas_dir, download=not offline).items():
         print(f"{name:30s} {path}")

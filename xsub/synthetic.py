@@ -5,19 +5,25 @@
 # %% ../nbs/01_synthetic.ipynb #e9e67cda
 from __future__ import annotations
 
+import argparse
 import functools
+import inspect
 import json
 import os
 import sys
 import time
+import typing
+from typing import Literal
 import warnings
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from types import UnionType
 
 import h5py
 import numpy as np
-from fastcore.script import call_parse
+from fastcore.docments import docments
 from nilearn.glm.first_level import glover_hrf
 from scipy.signal import lfilter
 from threadpoolctl import threadpool_limits
@@ -29,7 +35,8 @@ from .data import NETWORKS, SUBJECTS, TR, atomic_write, bold_path, parcel_networ
 __all__ = ['PRESETS', 'GENERATOR_VERSION', 'HRF_TRS', 'default_cache_dir', 'SyntheticConfig', 'synthetic_runs', 'stimulus_name',
            'named_rng', 'drive_kernel', 'smooth_drive', 'shifted_hrf', 'shared_parameters', 'subject_parameters',
            'stimulus_part', 'ar2_std', 'subject_noise', 'subject_runs', 'make_synthetic', 'load_truth', 'oracle_r',
-           'spell_flags', 'console_script', 'xsub_synth', 'autocorrelation']
+           'spell_flags', 'UsageError', 'HelpFormatter', 'CommandParser', 'run_command', 'command_parser',
+           'console_script', 'xsub_synth', 'autocorrelation']
 
 # %% ../nbs/01_synthetic.ipynb #5e466906
 def default_cache_dir() -> Path:
@@ -376,28 +383,94 @@ def spell_flags(argv: list[str], sep: str) -> list[str]:
     return [spell(a) for a in argv]
 
 
-def console_script(func):
-    "fastcore's `call_parse`, accepting `--flag-names` with dashes as well as the underscores it spells them with."
-    run_from_argv = call_parse(func)
+class UsageError(ValueError):
+    "A bad argument or setting, found before any work starts (exit code 2 on the command line)."
 
+
+class HelpFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    "argparse's help with each flag's default, unless the help already says it or the default is None."
+
+    def _get_help_string(self, action):
+        said = "default" in (action.help or "") or action.default in (None, argparse.SUPPRESS)
+        return action.help if said else super()._get_help_string(action)
+
+
+class CommandParser(argparse.ArgumentParser):
+    "An argparse parser whose mistakes are one line on stderr (what is wrong, where to look) with exit code 2."
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def run_command(prog: str, main: Callable[[list[str]], object], argv: Sequence[str]) -> int:
+    """Run a command's `main(argv)` and return its exit code: 0, 1 for a failed run, 2 for a bad argument, 130 if interrupted.
+
+    Errors and warnings are one line each on stderr; `--debug` (or `XSUB_DEBUG=1`) shows tracebacks instead.
+    """
+    debug = "--debug" in argv or os.environ.get("XSUB_DEBUG", "") not in ("", "0")
+    argv = [a for a in argv if a != "--debug"]
+    if not debug:  # this process is the command's own: one line per warning, without the source line
+        warnings.formatwarning = lambda message, category, *_, **__: f"{prog}: warning: {message}\n"
+    try:
+        main(argv)
+    except KeyboardInterrupt as e:
+        if debug:
+            raise
+        print(f"{prog}: interrupted" + (f"; {e}" if str(e) else ""), file=sys.stderr)
+        return 130
+    except Exception as e:  # a mistake or a failed run: what and where, in one line
+        if debug:
+            raise
+        said = " ".join(str(e).split()) or "(no message)"
+        kind = "" if isinstance(e, (ValueError, OSError, FloatingPointError)) else f"{type(e).__name__}: "
+        print(f"{prog}: error: {kind}{said}", file=sys.stderr)
+        return 2 if isinstance(e, UsageError) else 1
+    return 0
+
+
+def command_parser(func: Callable) -> CommandParser:
+    "A parser for `func`'s arguments: positional without a default, else `--flag-name` (dashes; `Literal` types: choices)."
+    helps, hints = docments(func), typing.get_type_hints(func)
+    parser = CommandParser(prog=func.__name__, description=func.__doc__, formatter_class=HelpFormatter)
+    for name, p in inspect.signature(func).parameters.items():
+        kind, help = hints.get(name, str), helps.get(name) or ""
+        options = dict(help=help)
+        if typing.get_origin(kind) is typing.Literal:
+            options |= dict(choices=typing.get_args(kind), type=type(typing.get_args(kind)[0]))
+        elif kind is bool:  # --flag; a flag that is on by default also gets --no-flag
+            options |= dict(action=argparse.BooleanOptionalAction if p.default else "store_true")
+        else:
+            union = typing.get_origin(kind) in (typing.Union, UnionType)  # str | None: a str flag that defaults to None
+            options |= dict(type=next(t for t in typing.get_args(kind) if t is not type(None)) if union else kind)
+        if p.default is inspect.Parameter.empty:
+            parser.add_argument(name, **options)
+        else:
+            flags = ["--" + name.replace("_", "-")] + (["--out"] if name == "out_dir" else [])  # --out: a short alias
+            parser.add_argument(*flags, dest=name, default=p.default, **options)
+    return parser
+
+
+def console_script(func):
+    "Make `func` a console script: called with no arguments it parses `sys.argv` (`command_parser`) and exits with `run_command`'s code."
     @functools.wraps(func)
     def main(*args, **kwargs):
-        if not (args or kwargs):  # called as a console script: parse sys.argv
-            sys.argv[1:] = spell_flags(sys.argv[1:], "_")
-        return run_from_argv(*args, **kwargs)
+        if args or kwargs:  # called from Python: a plain function, errors are exceptions
+            return func(*args, **kwargs)
+        parser = command_parser(func)
+        sys.exit(run_command(func.__name__, lambda argv: func(**vars(parser.parse_args(spell_flags(argv, "-")))),
+                             sys.argv[1:]))
     return main
-
 
 # %% ../nbs/01_synthetic.ipynb #9c10c13d
 @console_script
-def xsub_synth(out: str = None,  # folder to write into (default: $XSUB_CACHE/synthetic/<preset>-seed<seed>)
-               preset: str = "small",  # tiny (tests), small (tutorial, main command) or full (real run counts)
+def xsub_synth(out_dir: str | None = None,  # folder to write into (default: $XSUB_CACHE/synthetic/<preset>-seed<seed>)
+               preset: Literal["tiny", "small", "full"] = "small",  # tiny (tests), small (tutorial, main command), full (real run counts)
                seed: int = 0,  # random seed: the same seed gives the same bytes
                overwrite: bool = False,  # regenerate even if the data set is already there
                quiet: bool = False):  # no progress bar
     "Write the built-in synthetic data set in the exact Algonauts 2025 layout, with its known truth."
     t0 = time.time()
-    root = make_synthetic(preset, out, seed, overwrite, progress=not quiet)
+    root = make_synthetic(preset, out_dir, seed, overwrite, progress=not quiet)
     size = sum(p.stat().st_size for p in root.parent.rglob("*") if p.is_file())
     print(f"synthetic {preset!r} data set (seed {seed}): {root} ({size / 1e6:.0f} MB, truth in "
           f"{root.parent / 'truth'}), ready in {time.time() - t0:.1f} s")

@@ -11,6 +11,7 @@ import dataclasses
 import json
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -26,20 +27,21 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .data import (SUBJECTS, ClipDataset, Runs, atomic_write, fetch_sherlock, is_subject_folder, load_folder,
-                       load_runs, pearson_r, split_runs, split_tail, write_text_atomic)
+from .data import (NONFINITE_OPTIONS, SUBJECTS, ClipDataset, Runs, atomic_write, fetch_sherlock, is_subject_folder,
+                       load_folder, load_runs, pearson_r, split_runs, split_tail, write_text_atomic)
 from torch import nn
 
 from .models import CrossSubjectEncoder, leave_one_out_mean
-from .synthetic import make_synthetic, spell_flags
+from .synthetic import CommandParser, HelpFormatter, UsageError, make_synthetic, spell_flags
 
 # %% auto #0
-__all__ = ['DATASETS', 'CLOSED_FORM_ALPHAS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
-           'keep_freed_memory', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_split',
-           'with_default_split', 'load_dataset', 'split_data', 'load_data', 'predict_runs', 'score_runs',
-           'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks', 'group_mean_pca', 'decoder_stats',
-           'fit_gain_and_decoder', 'squared_error', 'choose_alpha', 'closed_form_start', 'TrainResult', 'adamw',
-           'learning_rate', 'validate', 'train', 'chosen_epoch', 'fit_model', 'training_note']
+__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'CLOSED_FORM_ALPHAS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
+           'keep_freed_memory', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device',
+           'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'split_data', 'load_data',
+           'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks',
+           'group_mean_pca', 'decoder_stats', 'fit_gain_and_decoder', 'squared_error', 'choose_alpha',
+           'closed_form_start', 'TrainResult', 'adamw', 'learning_rate', 'validate', 'train', 'chosen_epoch',
+           'fit_model', 'training_note']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -89,6 +91,8 @@ class TrainConfig:
     val_runs: tuple = _knob((), "validate on these whole runs instead")
     early_stop: str | None = _knob(None, "validation set that picks the best epoch (default: the first)")
     zscore: bool = _knob(False, "z-score each parcel of each run (fetched data sets are z-scored already)")
+    on_nonfinite: str = _knob("raise", "NaN/Inf in the data: raise an error, replace them by zero, or leave out "
+                                       "the runs that have them", NONFINITE_OPTIONS)
     # runtime
     device: str = _knob("auto", "auto (cuda, then mps, then cpu), or a torch device name")
     num_workers: int = _knob(0, "DataLoader worker processes")
@@ -122,8 +126,8 @@ class TrainConfig:
 def config_parser(base: TrainConfig | None = None) -> argparse.ArgumentParser:
     "An argparse parser with one `--flag` per `TrainConfig` field (defaults from `base`)."
     base = base or TrainConfig()
-    parser = argparse.ArgumentParser(description="Train a cross-subject encoder (xsub).",
-                                     formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    parser = CommandParser(prog="xsub_train", description="Train a cross-subject encoder (xsub).",
+                           formatter_class=HelpFormatter)
     for f in dataclasses.fields(TrainConfig):
         default, flag = getattr(base, f.name), "--" + f.name.replace("_", "-")
         flags = [flag, "--out"] if f.name == "out_dir" else [flag]  # --out: the short name other tools use
@@ -180,19 +184,20 @@ def _algonauts_subjects(subjects: Sequence) -> tuple[int, ...]:
         raise ValueError(f"subjects={list(subjects)}: the Algonauts layout numbers its subjects, e.g. 1 2 3 5.") from None
 
 
-def val_set_runs(root, name: str, zscore: bool = False, progress: bool = False, subjects: Sequence = ()) -> dict:
+def val_set_runs(root, name: str, zscore: bool = False, progress: bool = False, subjects: Sequence = (),
+                 on_nonfinite: str = "raise") -> dict:
     "Runs of a named validation set: 'friends-sN' (season N) or 'movie10-<movie>' (that movie, run 1)."
     task, _, which = name.partition("-")
-    subjects = _algonauts_subjects(subjects)
+    subjects, options = _algonauts_subjects(subjects), dict(zscore=zscore, on_nonfinite=on_nonfinite, progress=progress)
     if task == "friends" and which[:1] == "s" and which[1:].isdigit():
-        return load_runs(root, "friends", subjects, seasons=[int(which[1:])], zscore=zscore, progress=progress)
+        return load_runs(root, "friends", subjects, seasons=[int(which[1:])], **options)
     if task == "movie10" and which.isalpha():
-        return load_runs(root, "movie10", subjects, movies=[which], runs=[1], zscore=zscore, progress=progress)
+        return load_runs(root, "movie10", subjects, movies=[which], runs=[1], **options)
     raise ValueError(f"Validation set {name!r} not understood: use 'friends-sN' (e.g. 'friends-s6') or "
                      f"'movie10-<movie>' (e.g. 'movie10-figures', 'movie10-life').")
 
 
-DATASETS = {"sherlock": fetch_sherlock}  # name -> fetcher(subjects=, progress=) returning Runs
+DATASETS = {"sherlock": fetch_sherlock}  # name -> fetcher(subjects=, progress=, download=) returning Runs
 
 
 def data_root(config: TrainConfig) -> Path:
@@ -212,39 +217,119 @@ def receptive_field(config: TrainConfig) -> int:
     return 2 * (config.kernel_size - 1) + 1 if config.kernel_size > 1 else 1
 
 
-def check_split(config: TrainConfig) -> None:
-    "Raise on a validation split that cannot work, before any data is read."
-    if not 0 <= config.val_tail < 1:
-        raise ValueError(f"--val-tail {config.val_tail}: use a fraction strictly between 0 and 1 (0.3 holds out the "
-                         f"last 30% of every run), or 0 for no time split.")
-    if config.val_tail and config.val_runs:
-        raise ValueError(f"--val-tail {config.val_tail} and --val-runs {' '.join(config.val_runs)}: use one of them.")
+RUNTIME_FIELDS = ("device", "num_workers", "progress", "keep_freed_memory", "compile", "out_dir")  # speed or output only
+
+
+def _ranges(config: TrainConfig) -> list[str]:
+    "What is wrong with the numbers and the closed sets of strings of a config (empty: nothing)."
+    bad = []
+    for name, ok, want in (("embed_dim", config.embed_dim >= 1, "at least 1"),
+                           ("kernel_size", config.kernel_size in (0, 1) or (config.kernel_size > 1 and config.kernel_size % 2),
+                            "odd, or 0 or 1 for no conv"),
+                           ("lr", math.isfinite(config.lr) and config.lr >= 0, "0 or more"),
+                           ("warmup_steps", config.warmup_steps >= 0, "0 or more"),
+                           ("weight_decay", math.isfinite(config.weight_decay) and config.weight_decay >= 0, "0 or more"),
+                           ("batch_size", config.batch_size >= 1, "at least 1"),
+                           ("sample_length", config.sample_length >= 1, "at least 1"),
+                           ("samples_per_epoch", config.samples_per_epoch >= 1, "at least 1"),
+                           ("epochs", config.epochs >= 0, "0 (the start alone) or more"),
+                           ("patience", config.patience >= 0, "0 (never stop early) or more"),
+                           ("seed", 0 <= config.seed < 2 ** 32, "between 0 and 2**32 - 1"),
+                           ("inner_val", 0 <= config.inner_val < 1, "a fraction strictly between 0 and 1, or 0"),
+                           ("val_tail", 0 <= config.val_tail < 1, "a fraction strictly between 0 and 1 (0.3 holds out "
+                                                                  "the last 30% of every run), or 0 for no time split"),
+                           ("num_workers", config.num_workers >= 0, "0 or more")):
+        if not ok:
+            bad.append(f"--{name.replace('_', '-')} {getattr(config, name)}: use {want}.")
+    for f in dataclasses.fields(config):
+        value, choices = getattr(config, f.name), f.metadata.get("choices")
+        if choices and value is not None and value not in choices:
+            bad.append(f"--{f.name.replace('_', '-')} {value}: use one of {', '.join(map(str, choices))}.")
+    return bad
+
+
+def check_device(device: str) -> torch.device:
+    "The torch device a `device` setting names, checked to exist on this machine (a `UsageError` otherwise)."
+    try:
+        resolved = resolve_device(device)
+    except RuntimeError as e:
+        raise UsageError(f"--device {device}: not a device name ({e}); use auto, cpu, cuda, cuda:N or mps.") from None
+    if resolved.type == "cuda" and not torch.cuda.is_available():
+        raise UsageError(f"--device {device}: this machine has no CUDA GPU that PyTorch can use (torch "
+                          f"{torch.__version__}); use --device cpu, or auto.")
+    if resolved.type == "cuda" and resolved.index is not None and resolved.index >= torch.cuda.device_count():
+        raise UsageError(f"--device {device}: there are {torch.cuda.device_count()} GPUs (cuda:0 to "
+                          f"cuda:{torch.cuda.device_count() - 1}).")
+    if resolved.type == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise UsageError(f"--device {device}: MPS (Apple GPU) is not available here; use --device cpu, or auto.")
+    return resolved
+
+
+def check_config(config: TrainConfig, data: bool = True) -> None:
+    "Raise a `UsageError` on any setting that cannot work, before any data is read (`data=False`: skip data settings)."
+    bad = _ranges(config)
+    if bad:
+        raise UsageError(" ".join(bad))
+    check_device(config.device)
     odd = [flag for flag, on in (("--shared", config.shared), ("--layer-norm", config.layer_norm),
                                  ("--learn-weights", config.learn_weights), ("--no-skip", not config.skip)) if on]
     if config.init == "closed-form" and odd:
-        raise ValueError(f"{' '.join(odd)}: the closed-form start fits the plain model only; add --init baseline "
-                         f"(start from the leave-one-out mean) to train this variant.")
+        raise UsageError(f"{' '.join(odd)}: the closed-form start fits the plain model only; add --init baseline "
+                          f"(start from the leave-one-out mean) to train this variant.")
+    if not data:
+        return
+    if config.val_tail and config.val_runs:
+        raise UsageError(f"--val-tail {config.val_tail} and --val-runs {' '.join(config.val_runs)}: use one of them.")
+    if config.data_root is not None and not Path(config.data_root).exists():
+        raise UsageError(f"--data-root {config.data_root} does not exist: pass the folder that holds "
+                          f"algonauts_2025.competitors/ or the sub-<label>.h5 files.")
+    if is_algonauts(config) and config.subjects:
+        try:
+            _algonauts_subjects(config.subjects)
+        except ValueError as e:
+            raise UsageError(f"--subjects: {e}") from None
+    if is_algonauts(config) and not (config.val_tail or config.val_runs):
+        for name in config.val_sets:
+            task, _, which = name.partition("-")
+            if not ((task == "friends" and which[:1] == "s" and which[1:].isdigit())
+                    or (task == "movie10" and which.isalpha())):
+                raise UsageError(f"--val-sets {name}: use 'friends-sN' (e.g. friends-s6) or 'movie10-<movie>' "
+                                  f"(e.g. movie10-figures).")
+            if task == "friends" and int(which[1:]) in config.train_seasons:
+                raise UsageError(f"--train-seasons {' '.join(map(str, config.train_seasons))} includes season "
+                                  f"{int(which[1:])}, which the validation set {name} holds out: drop it from "
+                                  f"--train-seasons, or choose other --val-sets.")
+        if config.early_stop is not None and config.early_stop not in config.val_sets:
+            raise UsageError(f"--early-stop {config.early_stop} is not among --val-sets "
+                              f"{' '.join(config.val_sets)}: name one of them (default: the first).")
+
+
+def config_changes(old: Mapping, new: Mapping) -> dict[str, tuple]:
+    "{field: (old value, new value)} of the settings that differ and change results (not `RUNTIME_FIELDS`)."
+    return {k: (old.get(k), new.get(k)) for k in sorted(set(old) | set(new))
+            if k not in RUNTIME_FIELDS and old.get(k) != new.get(k)}
 
 
 def with_default_split(config: TrainConfig, named_sets: bool | None = None) -> TrainConfig:
     "The config, checked, with `val_tail=0.3` where the data has no named validation sets and no split was asked for."
-    check_split(config)
+    check_config(config)
     named_sets = is_algonauts(config) if named_sets is None else named_sets  # data in memory has none
     if config.val_tail or config.val_runs or named_sets:
         return config
     return dataclasses.replace(config, val_tail=0.3)
 
 
-def load_dataset(config: TrainConfig) -> Runs:
-    "Every run of a config's data: a fetched data set, a generic folder, or the Algonauts layout's training seasons."
+def load_dataset(config: TrainConfig, download: bool = True) -> Runs:
+    "Every run of a config's data: a fetched data set (`download`: fetch what is missing), a generic folder, or the Algonauts layout's training seasons."
     subjects = list(config.subjects) or None
     if config.dataset is not None:
-        return DATASETS[config.dataset](subjects=subjects, progress=config.progress)
+        return DATASETS[config.dataset](subjects=subjects, progress=config.progress, download=download)
     root = data_root(config)
     if is_subject_folder(root):
-        return load_folder(root, subjects, zscore=config.zscore, progress=config.progress)
+        return load_folder(root, subjects, zscore=config.zscore, on_nonfinite=config.on_nonfinite,
+                           progress=config.progress)
     return load_runs(root, "friends", _algonauts_subjects(config.subjects), seasons=list(config.train_seasons),
-                     zscore=config.zscore, progress=config.progress)
+                     zscore=config.zscore, on_nonfinite=config.on_nonfinite, progress=config.progress)
 
 
 def split_data(config: TrainConfig, runs: Mapping[str, np.ndarray]) -> tuple[Runs, dict[str, Runs]]:
@@ -264,14 +349,15 @@ def split_data(config: TrainConfig, runs: Mapping[str, np.ndarray]) -> tuple[Run
     return train_runs, {name: val}
 
 
-def load_data(config: TrainConfig) -> tuple[dict, dict[str, dict]]:
-    "(training runs, {validation set name: runs}) named by a config."
+def load_data(config: TrainConfig, download: bool = True) -> tuple[dict, dict[str, dict]]:
+    "(training runs, {validation set name: runs}) named by a config (`download`: fetch a missing data set)."
     config = with_default_split(config)
-    runs = load_dataset(config)
+    runs = load_dataset(config, download)
     if config.val_tail or config.val_runs:
         return split_data(config, runs)
     root = data_root(config)
-    return runs, {name: val_set_runs(root, name, config.zscore, subjects=config.subjects) for name in config.val_sets}
+    return runs, {name: val_set_runs(root, name, config.zscore, subjects=config.subjects,
+                                       on_nonfinite=config.on_nonfinite) for name in config.val_sets}
 
 # %% ../nbs/03_train.ipynb #a8436e7f
 @torch.no_grad()
@@ -323,8 +409,14 @@ def load_checkpoint(path: str | os.PathLike) -> dict:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"No checkpoint at {path}: pass a file written by train() (best.pt or last.pt).")
-    state = torch.load(path, map_location="cpu", weights_only=True)
-    missing = {"config", "model_args", "model", "epoch"} - set(state)
+    try:
+        state = torch.load(path, map_location="cpu", weights_only=True)  # tensors and plain types only: no code runs
+    except Exception as e:  # damaged, truncated, or another program's pickle: say so, not how to load unsafely
+        reason = str(e).strip().splitlines()[0][:120] if isinstance(e, (EOFError, OSError)) else type(e).__name__
+        raise ValueError(f"{path} is not an xsub checkpoint: PyTorch cannot read it as plain tensors ({reason}). It is "
+                         f"damaged (a copy cut short?) or written by another program: use the checkpoint of another "
+                         f"epoch, or retrain.") from None
+    missing = {"config", "model_args", "model", "epoch"} - set(state if isinstance(state, dict) else {})
     if missing:
         raise ValueError(f"{path} is not an xsub checkpoint: it lacks {sorted(missing)}.")
     return state
@@ -500,11 +592,13 @@ def learning_rate(config: TrainConfig, step: int, total_steps: int) -> float:
 
 
 def _check_compatible(state: dict, config: TrainConfig, model_args: dict, path) -> None:
-    "Raise if a checkpoint was made for a different model or optimisation set-up."
+    "Raise if a checkpoint was made for a different model, data or setting that changes results."
     diff = {k: (state["model_args"].get(k), v) for k, v in model_args.items() if state["model_args"].get(k) != v}
+    diff |= config_changes(state["config"], config.to_dict())
     if diff:
-        raise ValueError(f"Checkpoint {path} does not fit this config: {', '.join(f'{k}: checkpoint {a!r} vs config {b!r}' for k, (a, b) in diff.items())}. "
-                         f"Resume with the checkpoint's config (load_checkpoint(path)['config']) or start a new run.")
+        said = ", ".join(f"{k}: checkpoint {a!r}, now {b!r}" for k, (a, b) in diff.items())
+        raise ValueError(f"Cannot resume from {path}: it was made with other settings ({said}). Resume with the "
+                         f"checkpoint's settings (load_checkpoint(path)['config']), or start a new run.")
 
 
 def _log_line(row: dict, n_epochs: int) -> str:
@@ -533,7 +627,8 @@ def validate(model: torch.nn.Module, val_sets: Mapping[str, Mapping], device=Non
 
 # %% ../nbs/03_train.ipynb #ed616087
 def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
-          out_dir: str | os.PathLike | None = None, resume: str | os.PathLike | None = None) -> TrainResult:
+          out_dir: str | os.PathLike | None = None, resume: str | os.PathLike | None = None,
+          config_file: bool = True) -> TrainResult:
     """Train a `CrossSubjectEncoder` on clips of `train_runs`, validating on whole runs each epoch.
 
     Parameters
@@ -542,7 +637,9 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     train_runs : {run name: array (S, T, P)} of training runs.
     val_sets : {set name: {run name: (S, T, P)}}; `config.early_stop` must be one of them (if any are given).
     out_dir : where to write config.json, metrics.jsonl, last.pt and best.pt (default `config.out_dir`).
-    resume : a last.pt (or best.pt) of an interrupted run with the same config: training continues from it.
+    resume : a last.pt (or best.pt) of an interrupted run with the same config: training continues from it (a
+        setting that changes results and differs from the checkpoint's is an error; see `RUNTIME_FIELDS`).
+    config_file : write `config` to out_dir/config.json (`fit_model` writes its own).
 
     Returns
     -------
@@ -553,15 +650,26 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     if val_sets and stop_set not in val_sets:
         raise ValueError(f"early_stop={config.early_stop!r} is not among the validation sets {list(val_sets)}: "
                          f"set early_stop to one of them (or leave it unset: the first).")
+    check_config(config, data=False)
     out_dir = Path(out_dir if out_dir is not None else config.out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
     device = resolve_device(config.device)
+    data = ClipDataset(train_runs, config.sample_length, config.samples_per_epoch, shuffle=True, seed=config.seed)
+    model_args = dict(n_subjects=data.n_subjects, n_parcels=data.n_parcels, **config.model_args())
+    state = load_checkpoint(resume) if resume is not None else None
+    if state is not None:  # checked before anything in out_dir is written
+        _check_compatible(state, config, model_args, resume)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if state is not None and not (out_dir / "best.pt").is_file():  # resumed into a new folder: bring the best along
+        best_path = Path(resume).with_name("best.pt")
+        if not best_path.is_file():
+            raise FileNotFoundError(f"{best_path} is missing: resuming from {resume} needs its run's best.pt.")
+        with atomic_write(out_dir / "best.pt") as tmp:
+            shutil.copyfile(best_path, tmp)
+    if config_file:
+        write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
     if config.keep_freed_memory:
         keep_freed_memory()
     torch.manual_seed(config.seed)
-    data = ClipDataset(train_runs, config.sample_length, config.samples_per_epoch, shuffle=True, seed=config.seed)
-    model_args = dict(n_subjects=data.n_subjects, n_parcels=data.n_parcels, **config.model_args())
     model = CrossSubjectEncoder(**model_args)
     start_info = {"init": config.init}
     if config.init == "closed-form" and resume is None:
@@ -569,9 +677,7 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     model = model.to(device)
     optimizer = _optimizer(model, config)
     metrics, start = [], 1
-    if resume is not None:
-        state = load_checkpoint(resume)
-        _check_compatible(state, config, model_args, resume)
+    if state is not None:
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         torch.set_rng_state(state["rng"])
@@ -651,7 +757,7 @@ def chosen_epoch(metrics: Sequence[Mapping], set_name: str = "inner", p_value: f
 
 
 def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
-              out_dir: str | os.PathLike | None = None) -> TrainResult:
+              out_dir: str | os.PathLike | None = None, resume: bool = False) -> TrainResult:
     """The default recipe: choose the number of gradient epochs on an inner split of `train_runs`, then train on all.
 
     Parameters
@@ -660,27 +766,34 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
     train_runs : {run name: (S, T, P)} training runs.
     val_sets : {set name: runs} scored every epoch of the choosing run, for the learning curve only.
     out_dir : the final model's folder (default `config.out_dir`); the choosing run goes into its `selection/`.
+    resume : continue each part from its last.pt where one exists (a run that was killed): the result is the same.
 
     Returns
     -------
     TrainResult of the final run, with `.selection`, the choosing run (its metrics have the inner and reported r).
     """
+    check_config(config, data=False)
     out_dir = Path(out_dir if out_dir is not None else config.out_dir)
+
+    def last(folder: Path) -> Path | None:  # where a killed part continues from
+        return folder / "last.pt" if resume and (folder / "last.pt").is_file() else None
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))  # the recipe's settings
     if not config.inner_val:
-        return train(dataclasses.replace(config, patience=0), train_runs, None, out_dir)
-    if not 0 < config.inner_val < 1:
-        raise ValueError(f"--inner-val {config.inner_val}: use a fraction strictly between 0 and 1 (or 0).")
+        return train(dataclasses.replace(config, patience=0), train_runs, None, out_dir, last(out_dir), config_file=False)
     inner_train, inner = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
     if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
         raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
                          f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
     print(f"choosing the number of epochs on the last {config.inner_val:g} of every training run")
     selection = train(dataclasses.replace(config, early_stop="inner"), inner_train, {"inner": inner, **(val_sets or {})},
-                      out_dir / "selection")
+                      out_dir / "selection", last(out_dir / "selection"))
     epochs = chosen_epoch(selection.metrics, "inner")
     print(f"chosen on the inner split: {epochs} epochs (inner r {selection.metrics[epochs]['val']['inner']['r']:.3f}, "
           f"start {selection.metrics[0]['val']['inner']['r']:.3f}); training on all the runs")
-    final = train(dataclasses.replace(config, epochs=epochs, patience=0), train_runs, None, out_dir)
+    final = train(dataclasses.replace(config, epochs=epochs, patience=0), train_runs, None, out_dir, last(out_dir),
+                  config_file=False)
     final.selection = selection
     return final
 

@@ -1,0 +1,298 @@
+"""Runs you can trust: a run folder is a unit (refuse, lock, overwrite), a killed run resumes to the same result, and
+every mistake on the command line is one line with exit code 2 (bad arguments) or 1 (a failed run)."""
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+import xsub.data
+import xsub.plotting
+from xsub.data import atomic_write, save_runs
+from xsub.evaluate import run_lock
+from xsub.train import RUNTIME_FIELDS, load_model
+
+REPO = Path(__file__).resolve().parents[1]
+TINY = ["--preset", "tiny", "--epochs", "2", "--samples-per-epoch", "64", "--no-progress", "--offline"]
+
+
+def exe(name: str) -> str:
+    return shutil.which(name) or str(Path(sys.executable).parent / name)
+
+
+@pytest.fixture(scope="module")
+def env(tmp_path_factory):
+    "A private HOME, cache and (empty) atlas folder: nothing a run writes can land elsewhere, and --offline is kept."
+    base = tmp_path_factory.mktemp("env")
+    for name in ("home", "cache", "atlas"):
+        (base / name).mkdir()
+    return {**os.environ, "HOME": str(base / "home"), "XSUB_CACHE": str(base / "cache"),
+            "XSUB_ATLAS_DIR": str(base / "atlas"), "XSUB_DEBUG": ""}
+
+
+def cli(env, *args, cwd=None) -> subprocess.CompletedProcess:
+    name, *rest = args
+    return subprocess.run([exe(name), *rest], capture_output=True, text=True, env=env, cwd=cwd, timeout=900)
+
+
+def one_line(r: subprocess.CompletedProcess) -> str:
+    "The command's stderr, checked to be exactly one line and no traceback."
+    lines = [line for line in r.stderr.splitlines() if line.strip() and "warning:" not in line]
+    assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr[-3000:]
+    return lines[0]
+
+
+def comparable(run_dir: Path) -> tuple:
+    "What must equal between two runs of the same settings: metrics.json (but `RUNTIME_FIELDS`) and parcels.csv."
+    metrics = json.loads((run_dir / "metrics.json").read_text())
+    for name in RUNTIME_FIELDS:  # the folder, the device, ...: how a run ran, not what it found
+        metrics["config"].pop(name)
+    return metrics, (run_dir / "parcels.csv").read_text()
+
+
+@pytest.fixture(scope="module")
+def finished(env, tmp_path_factory):
+    "An uninterrupted tiny run: the reference every resumed run must equal."
+    out = tmp_path_factory.mktemp("runs") / "reference"
+    r = cli(env, "xsub_train", *TINY, "--out-dir", str(out))
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "brain maps skipped" in r.stdout and not any(Path(env["XSUB_ATLAS_DIR"]).iterdir())  # --offline kept
+    return out
+
+
+# --- the run folder -------------------------------------------------------------------------------------------------
+
+def test_a_second_run_into_a_run_folder_is_refused_and_changes_nothing(env, finished, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
+    r = cli(env, "xsub_train", *TINY, "--out-dir", str(run), "--lr-schedule", "cosine")
+    assert r.returncode == 2
+    assert "holds another run" in one_line(r) and "--resume" in r.stderr and "--overwrite" in r.stderr
+    assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before
+
+
+def test_overwrite_keeps_the_old_run_until_the_new_one_has_its_data(env, finished, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
+    r = cli(env, "xsub_train", *TINY, "--out-dir", str(run), "--overwrite", "--subjects", "9")  # no sub-09: fails
+    assert r.returncode == 1 and "sub-09" in one_line(r)
+    assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before
+    r = cli(env, "xsub_train", *TINY, "--out-dir", str(run), "--overwrite", "--seed", "1")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert json.loads((run / "config.json").read_text())["seed"] == 1
+    assert json.loads((run / "metrics.json").read_text())["config"]["seed"] == 1
+    assert torch.load(run / "best.pt", weights_only=True)["config"]["seed"] == 1
+
+
+def test_a_folder_in_use_is_refused_naming_its_holder(env, tmp_path):
+    with run_lock(tmp_path / "busy"):
+        r = cli(env, "xsub_train", *TINY, "--out-dir", str(tmp_path / "busy"))
+    assert r.returncode == 2 and f"in use by another run (pid {os.getpid()}" in one_line(r)
+    assert not (tmp_path / "busy" / "config.json").exists()
+
+
+def test_a_lock_left_by_a_killed_run_is_not_in_the_way(tmp_path):
+    (tmp_path / "run").mkdir()
+    (tmp_path / "run" / ".xsub.lock").write_text("pid 999999 on elsewhere, since long ago")  # its holder is gone
+    with run_lock(tmp_path / "run"):
+        pass
+    assert not (tmp_path / "run" / ".xsub.lock").exists()
+
+
+# --- killed runs resume to the uninterrupted result -----------------------------------------------------------------
+
+KILL_IN_WRITE = """
+import os, signal, sys, torch
+import xsub.evaluate
+calls, save = [0], torch.save
+def killed_in_write(state, path, *args, **kwargs):  # the Nth checkpoint write dies half way, as under kill -9
+    calls[0] += 1
+    if calls[0] == int(os.environ["KILL_AT_WRITE"]):
+        with open(path, "wb") as f:
+            f.write(b"PK\\x03\\x04 half a checkpoint")
+            f.flush()
+        os.kill(os.getpid(), signal.SIGKILL)
+    return save(state, path, *args, **kwargs)
+torch.save = killed_in_write
+sys.argv[0] = "xsub_train"
+xsub.evaluate.xsub_train()
+"""
+
+
+def kill_during_write(env, out: Path, n: int) -> None:
+    r = subprocess.run([sys.executable, "-c", KILL_IN_WRITE, *TINY, "--out-dir", str(out)], capture_output=True,
+                       text=True, env={**env, "KILL_AT_WRITE": str(n)}, timeout=900)
+    assert r.returncode == -signal.SIGKILL, r.stderr[-3000:]
+
+
+def kill_at(env, out: Path, delay: float) -> None:
+    "Start a run, wait until it has a config.json, then SIGKILL it `delay` seconds later (if it is still running)."
+    process = subprocess.Popen([exe("xsub_train"), *TINY, "--out-dir", str(out)], stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL, env=env)
+    while not (out / "config.json").exists() and process.poll() is None:
+        time.sleep(0.01)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=900)
+
+
+def test_killed_runs_resume_to_the_uninterrupted_result(env, finished, tmp_path):
+    delays = random.Random(0).sample([0.5, 1.0, 1.5, 2.0, 3.0, 4.0], 2)  # seconds after config.json: several moments
+    for i, kill in enumerate([lambda out: kill_during_write(env, out, 3), lambda out: kill_during_write(env, out, 6),
+                              *[lambda out, d=d: kill_at(env, out, d) for d in delays]]):
+        out = tmp_path / f"killed-{i}"
+        kill(out)
+        assert not (out / "metrics.json").exists() or i >= 2, "the run ended before it was killed"
+        r = cli(env, "xsub_train", "--resume", str(out))
+        assert r.returncode == 0, r.stderr[-3000:]
+        assert comparable(out) == comparable(finished), f"kill {i} (delay {delays[i - 2] if i >= 2 else 'write'})"
+        assert not list(out.rglob("*.tmp")) and not (out / ".xsub.lock").exists()
+        for name in ("learning_curve.png", "r_by_network.png", "best.pt"):
+            assert (out / name).stat().st_size > 0
+
+
+def test_resume_with_another_setting_is_refused_naming_it(env, finished, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    r = cli(env, "xsub_train", "--resume", str(run), "--lr", "0.001")
+    assert r.returncode == 2 and "--lr" in one_line(r) and "0.0003" in r.stderr
+    r = cli(env, "xsub_train", "--resume", str(run), "--device", "cpu", "--num-workers", "0")  # speed only: fine
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert comparable(run) == comparable(finished)
+
+
+def test_stale_temp_files_are_removed_and_writes_are_fsynced(tmp_path, monkeypatch):
+    (tmp_path / "last.pt.999999.tmp").write_bytes(b"half")  # a write whose process is gone
+    (tmp_path / f"best.pt.{os.getpid()}.tmp").write_bytes(b"ours")  # this process's: kept
+    assert xsub.data.remove_stale_temp_files(tmp_path) == [tmp_path / "last.pt.999999.tmp"]
+    assert (tmp_path / f"best.pt.{os.getpid()}.tmp").exists()
+    synced = []
+    monkeypatch.setattr(xsub.data.os, "fsync", lambda fd: synced.append(fd))
+    with atomic_write(tmp_path / "x.txt") as tmp:
+        tmp.write_text("x")
+    assert len(synced) == 2  # the file, then its folder
+
+
+def test_a_damaged_checkpoint_names_itself_and_never_advises_unsafe_loading(tmp_path):
+    path = tmp_path / "x.pt"
+    path.write_bytes(np.random.default_rng(0).bytes(4096))
+    with pytest.raises(ValueError, match=r"x\.pt is not an xsub checkpoint") as e:
+        load_model(path)
+    assert "weights_only=False" not in str(e.value)
+    torch.save({"model": {}}, path)  # another program's file
+    with pytest.raises(ValueError, match=r"x\.pt is not an xsub checkpoint: it lacks"):
+        load_model(path)
+
+
+# --- one clear line per mistake, checked before any data is read -----------------------------------------------------
+
+BAD = {"negative epochs": ["--epochs", "-1"], "no clips": ["--samples-per-epoch", "0"], "no latent": ["--embed-dim", "0"],
+       "unknown schedule": ["--lr-schedule", "linear"], "not a number": ["--epochs", "x"],
+       "tail of 1.5": ["--val-tail", "1.5"], "even kernel": ["--kernel-size", "4"],
+       "training on the validation season": ["--train-seasons", "6"], "missing data": ["--data-root", "/nowhere"],
+       "no run to resume": ["--resume", "/nowhere"], "resume and overwrite": ["--resume", "x", "--overwrite"],
+       "unknown flag": ["--epocs", "3"]}
+if not torch.cuda.is_available():
+    BAD["no GPU"] = ["--device", "cuda"]
+
+
+@pytest.mark.parametrize("args", BAD.values(), ids=BAD.keys())
+def test_bad_arguments_are_one_line_and_exit_2_before_any_data_is_read(env, tmp_path, args):
+    cache = tmp_path / "cache"
+    r = cli({**env, "XSUB_CACHE": str(cache)}, "xsub_train", "--preset", "tiny", "--out-dir", str(tmp_path / "run"),
+             *args)
+    assert r.returncode == 2, r.stderr[-3000:]
+    assert one_line(r).startswith("xsub_train: error: ")
+    assert not cache.exists(), "the synthetic data were made before the arguments were checked"
+
+
+def test_an_unwritable_out_dir_is_one_line(env, tmp_path):
+    (tmp_path / "file").write_text("")
+    r = cli(env, "xsub_train", *TINY, "--out-dir", str(tmp_path / "file" / "run"))
+    assert r.returncode == 2 and "cannot write there" in one_line(r)
+
+
+def test_debug_shows_the_traceback(env, tmp_path):
+    r = cli(env, "xsub_train", "--epochs", "-1", "--debug")
+    assert r.returncode == 1 and "Traceback" in r.stderr and "UsageError" in r.stderr
+
+
+@pytest.fixture
+def nan_folder(tmp_path):
+    rng = np.random.default_rng(0)
+    runs = {f"run-{i}": rng.standard_normal((3, 200, 12)).astype(np.float32) for i in (1, 2, 3)}
+    runs["run-2"][1, 5, 3] = np.nan
+    return save_runs(runs, tmp_path / "data")
+
+
+def test_a_failed_run_is_one_line_exit_1_and_names_the_flag_that_fixes_it(env, nan_folder, tmp_path):
+    args = ["--data-root", str(nan_folder), "--epochs", "0", "--no-progress", "--sample-length", "32"]
+    r = cli(env, "xsub_train", *args, "--out-dir", str(tmp_path / "a"))
+    assert r.returncode == 1 and "--on-nonfinite zero" in one_line(r) and "run-2" in r.stderr
+    r = cli(env, "xsub_train", *args, "--out-dir", str(tmp_path / "b"), "--on-nonfinite", "drop-run")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "left out of every subject" in r.stderr and json.loads((tmp_path / "b" / "metrics.json").read_text())
+    r = cli(env, "xsub_train", *args, "--out-dir", str(tmp_path / "c"), "--on-nonfinite", "zero")
+    assert r.returncode == 0 and "replaced 1 NaN/Inf values by 0" in r.stderr
+
+
+# --- offline, the atlas and xsub_plot -------------------------------------------------------------------------------
+
+def test_a_failed_atlas_download_leaves_nothing_behind(tmp_path, monkeypatch):
+    def fails_half_way(data_dir, **kwargs):
+        (Path(data_dir) / "schaefer_2018").mkdir(parents=True)
+        (Path(data_dir) / "schaefer_2018" / xsub.plotting.schaefer_file_names()[1]).write_bytes(b"partial")
+        raise ConnectionError("no network")
+    monkeypatch.setattr(xsub.plotting.datasets, "fetch_atlas_schaefer_2018", fails_half_way)
+    with pytest.raises(ConnectionError):
+        xsub.plotting.download_atlas(tmp_path / "atlas")
+    assert [p.name for p in (tmp_path / "atlas").rglob("*")] == []
+
+
+def test_a_damaged_atlas_is_an_error_not_a_skip(finished, tmp_path):
+    atlas = tmp_path / "atlas" / "schaefer_2018"
+    atlas.mkdir(parents=True)
+    labels, volume = xsub.plotting.schaefer_file_names()
+    (atlas / labels).write_text("".join(f"{i}\t7Networks_LH_Vis_{i}\t0\t0\t0\t0\n" for i in range(1, 1001)))
+    (atlas / volume).write_bytes(b"not a NIfTI file")
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    with pytest.raises(Exception, match=volume.split(".")[0]):
+        xsub.plotting.plot_run(run, data_dir=tmp_path / "atlas")
+
+
+def test_xsub_plot_names_what_is_missing_or_damaged(env, finished, tmp_path):
+    r = cli(env, "xsub_plot", str(tmp_path))
+    assert r.returncode == 2 and "has no parcels.csv or metrics.json" in one_line(r)
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    with open(run / "selection" / "metrics.jsonl", "a") as f:
+        f.write('{"epoch": 9, "val": {\n')
+    r = cli(env, "xsub_plot", str(run), "--offline")
+    assert r.returncode == 1 and "metrics.jsonl, line" in one_line(r) and "damaged" in r.stderr
+
+
+def test_commands_write_nothing_outside_their_folders(env, tmp_path):
+    "A command and a notebook run from the repository, with the cache elsewhere: git status and ~/.cache/xsub unchanged."
+    status = lambda: subprocess.run(["git", "status", "--porcelain", "--ignored"], cwd=REPO, capture_output=True,
+                                    text=True)
+    if status().returncode:
+        pytest.skip("not a git checkout")
+    home_cache = Path(env["HOME"]) / ".cache" / "xsub"
+    before = status().stdout
+    r = cli(env, "xsub_train", *TINY, "--out-dir", str(tmp_path / "run"), cwd=REPO)
+    assert r.returncode == 0, r.stderr[-3000:]
+    r = subprocess.run([exe("nbdev_test"), "--path", "nbs/02_models.ipynb"], cwd=REPO, env=env, capture_output=True,
+                       text=True, timeout=900)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert status().stdout == before and not home_cache.exists()
