@@ -136,6 +136,29 @@ def test_ridge_one_run_uses_blocked_cv():
     assert np.median(fit_noise.alpha_index_[0]) > np.median(fit_signal.alpha_index_[0])  # more shrinkage on noise
 
 
+@pytest.mark.parametrize("n_runs", [1, 4])
+def test_himalaya_solver_agrees_with_xsubs(n_runs):
+    """The same design, folds and alpha grid through himalaya's RidgeCV: the same r on new data, mostly the same alphas
+    (near ties may differ: himalaya scales the grid once and averages per-fold mean errors, xsub scales it per fold and
+    sums squared errors; with one run xsub centres each block) and close weights where the alpha is the same."""
+    pytest.importorskip("himalaya", reason="himalaya is not installed (pip install himalaya): its solver is not tested")
+    rng = np.random.default_rng(1)
+    shared = rng.standard_normal((1, 400, 30))
+    data = (shared + rng.standard_normal((5, 400, 30)) * np.linspace(0.3, 3, 30)).astype(np.float32)  # (S, T, P)
+    runs = {f"run-{i}": x for i, x in enumerate(np.array_split(data, n_runs, axis=1))}
+    ours = RidgeFIR(n_components=8).fit(runs)
+    theirs = RidgeFIR(n_components=8, solver="himalaya", device="cpu").fit(runs)
+    test = {"test": (shared[:, :200] + rng.standard_normal((5, 200, 30)) * np.linspace(0.3, 3, 30)).astype(np.float32)}
+    r = {name: score_methods({"ridge": m.predict(test)}, test)["ridge"] for name, m in (("ours", ours), ("theirs", theirs))}
+    np.testing.assert_allclose(r["theirs"].mean(), r["ours"].mean(), atol=5e-3)
+    for s in range(5):
+        assert (ours.alpha_index_[s] == theirs.alpha_index_[s]).mean() > 0.6
+        same = ours.alpha_index_[s] == theirs.alpha_index_[s]
+        np.testing.assert_allclose(theirs.coef_[s][same], ours.coef_[s][same], atol=0.05 * np.abs(ours.coef_[s]).max())
+    with pytest.raises(ValueError, match="one design shared by all targets"):
+        RidgeFIR(features="parcel", solver="himalaya")
+
+
 def test_spearman_brown_moves_split_half_toward_truth(tiny):
     root, _, _ = tiny
     movie = load_runs(root, "movie10", movies=["figures", "life"], progress=False)

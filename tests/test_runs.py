@@ -65,6 +65,7 @@ def finished(env, tmp_path_factory):
     r = cli(env, "xsub_train", *TINY, "--out-dir", str(out))
     assert r.returncode == 0, r.stderr[-3000:]
     assert "brain maps skipped" in r.stdout and not any(Path(env["XSUB_ATLAS_DIR"]).iterdir())  # --offline kept
+    assert len(r.stdout) + len(r.stderr) < 20_000, "a log (not a terminal) must stay readable: no progress bars"
     return out
 
 

@@ -9,6 +9,7 @@ import json
 import time
 import warnings
 from collections.abc import Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import replace
 from typing import Literal
 from pathlib import Path
@@ -17,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GroupKFold
+import torch
 from tqdm.auto import tqdm
 
 from .data import NETWORKS, SUBJECTS, load_runs, parcel_networks, pearson_r, write_text_atomic
@@ -25,10 +27,10 @@ from .synthetic import console_script, oracle_r
 from .train import TrainConfig, data_root, load_data
 
 # %% auto #0
-__all__ = ['LeaveOneOutMean', 'delayed', 'ridge_weights', 'grouped_cv_alphas', 'RidgeFIR', 'brainiak_available', 'SharedResponse',
-           'default_baselines', 'compare_baselines', 'comparison_table', 'repeat_pairs', 'split_half_r',
-           'spearman_brown', 'signal_power', 'cc_max', 'noise_ceilings', 'ceiling_errors', 'plot_against_ceilings',
-           'read_model_scores', 'ceiling_table', 'compare', 'xsub_compare']
+__all__ = ['LeaveOneOutMean', 'delayed', 'ridge_weights', 'grouped_cv_alphas', 'himalaya_backend', 'RidgeFIR',
+           'brainiak_available', 'SharedResponse', 'default_baselines', 'compare_baselines', 'comparison_table',
+           'repeat_pairs', 'split_half_r', 'spearman_brown', 'signal_power', 'cc_max', 'noise_ceilings',
+           'ceiling_errors', 'plot_against_ceilings', 'read_model_scores', 'ceiling_table', 'compare', 'xsub_compare']
 
 # %% ../nbs/05_baselines.ipynb #59b3018e
 class LeaveOneOutMean:
@@ -119,6 +121,29 @@ def _others_side_by_side(runs: Mapping[str, object], names: Sequence[str], s: in
     return out
 
 
+@contextmanager
+def himalaya_backend(device: str = "auto"):
+    "himalaya's backend for the block (torch_cuda where `device` allows a GPU and one is there, else numpy), then the previous one."
+    try:
+        from himalaya.backend import get_backend, set_backend
+    except ImportError:
+        raise ImportError("RidgeFIR(solver='himalaya') needs himalaya: pip install himalaya (or pip install "
+                          "'xsub[ridge]').") from None
+    previous = get_backend().name
+    use_gpu = device in ("auto", "cuda") or device.startswith("cuda:")
+    set_backend("torch_cuda" if use_gpu and torch.cuda.is_available() else "numpy", on_error="raise")
+    try:
+        yield get_backend()
+    finally:
+        set_backend(previous, on_error="warn")
+
+
+def _centred(x) -> np.ndarray:
+    "`x (T, P)` minus its mean over time, float32."
+    x = np.asarray(x, dtype=np.float32)
+    return x - x.mean(0)
+
+
 class RidgeFIR:
     """Ridge with FIR delays: each subject's parcels from the other subjects' data at several delays.
 
@@ -131,14 +156,21 @@ class RidgeFIR:
         (one alpha: used as it is).
     n_folds : folds of training runs for choosing alpha; with a single training run, contiguous time blocks of it.
     seed : seed of the randomized PCA.
+    solver : "xsub" (sufficient statistics: one eigendecomposition per fold, every alpha from it) or "himalaya"
+        (the Gallant lab's `RidgeCV`, on a GPU through its torch backend; "pca" features only: see the notebook).
+    device : where himalaya solves: "auto" (a CUDA GPU when there is one), "cuda" or "cpu".
     """
     def __init__(self, features: str = "pca", n_components: int = 64, delays: Sequence[int] = range(-3, 4),
                  alphas: Sequence[float] = np.logspace(-3, 3, 13), n_folds: int = 5, seed: int = 0,
-                 progress: bool = False):
+                 progress: bool = False, solver: str = "xsub", device: str = "auto"):
         if features not in ("pca", "parcel"):
             raise ValueError(f"RidgeFIR: features={features!r}; use 'pca' or 'parcel'.")
+        if solver not in ("xsub", "himalaya") or (solver == "himalaya" and features != "pca"):
+            raise ValueError(f"RidgeFIR: solver={solver!r} with features={features!r}; use solver 'xsub', or 'himalaya' "
+                             f"with features='pca' (himalaya fits one design shared by all targets).")
         self.features, self.n_components, self.delays = features, n_components, tuple(delays)
         self.alphas, self.n_folds, self.seed, self.progress = np.asarray(alphas, float), n_folds, seed, progress
+        self.solver, self.device = solver, device
 
     def _design(self, run: np.ndarray, s: int) -> np.ndarray:
         "Features of target subject `s` in one run (S, T, P): (T, D, P) for 'parcel', (T, D * K) for 'pca'."
@@ -150,8 +182,8 @@ class RidgeFIR:
         return delayed(z - z.mean(0), self.delays).reshape(len(z), -1)  # (T, D * K)
 
     def _stats(self, x: np.ndarray, y: np.ndarray) -> tuple:
-        "(X'X (B, F, F), X'y (P, F), y'y (P,)) of one run; y (T, P) is centred."
-        x, y = x.astype(np.float64), (y - y.mean(0)).astype(np.float64)  # y: (T, P)
+        "(X'X (B, F, F), X'y (P, F), y'y (P,)) of one run or block; x and y (T, P) come centred over their whole run."
+        x, y = x.astype(np.float64), y.astype(np.float64)  # y: (T, P)
         if self.features == "parcel":
             return np.einsum("tdp,tep->pde", x, x), np.einsum("tdp,tp->pd", x, y), (y * y).sum(0)
         return (x.T @ x)[None], (x.T @ y).T, (y * y).sum(0)
@@ -165,7 +197,10 @@ class RidgeFIR:
             if self.features == "pca":  # fitted in place on one array of the others' data: no copies of it
                 self.pcas_[s] = PCA(self.n_components, svd_solver="randomized", random_state=self.seed,
                                     copy=False).fit(_others_side_by_side(runs, names, s))
-            pieces = [(self._design(runs[n], s), np.asarray(runs[n][s])) for n in names]  # per run: (X, y (T, P))
+            pieces = [(self._design(runs[n], s), _centred(runs[n][s])) for n in names]  # per run: (X, y (T, P))
+            if self.solver == "himalaya":
+                self._fit_with_himalaya(s, pieces)
+                continue
             if len(pieces) == 1:  # one run: blocked cross-validation over contiguous stretches of time inside it
                 pieces = list(zip(*(np.array_split(a, self.n_folds) for a in pieces[0])))
             stats = [self._stats(x, y) for x, y in pieces]
@@ -175,6 +210,30 @@ class RidgeFIR:
             self.alpha_index_[s], self.alpha_[s] = best, self.alphas[best] * scale  # (P,) grid index, absolute alpha
             self.coef_[s] = ridge_weights(gram, cross, self.alpha_[s]).astype(np.float32)  # (P, F)
         return self
+
+    def _fit_with_himalaya(self, s: int, pieces: Sequence[tuple[np.ndarray, np.ndarray]]) -> None:
+        "Subject s's weights with himalaya's `RidgeCV`: alpha per parcel by cross-validation over left-out runs."
+        from himalaya.ridge import Ridge, RidgeCV
+        x = np.concatenate([xp for xp, _ in pieces]).astype(np.float64)  # (sum T, F), centred per run
+        y = np.concatenate([yp for _, yp in pieces]).astype(np.float64)  # (sum T, P), centred per run
+        lengths = [len(xp) for xp, _ in pieces]
+        groups = (np.repeat(np.arange(len(pieces)), lengths) if len(pieces) > 1  # the run of every TR
+                  else np.arange(len(x)) * self.n_folds // len(x))  # one run: contiguous blocks of time inside it
+        scale = float((x * x).sum()) / x.shape[1]  # mean feature energy trace(X'X) / F: the grid is relative to it
+        n_groups = len(np.unique(groups))
+        if len(self.alphas) > 1 and n_groups < 2:
+            raise ValueError(f"Cross-validating alpha needs at least 2 groups of training data (runs or time blocks), "
+                             f"got {n_groups}: pass more runs, or one alpha (alphas=[a]).")
+        with himalaya_backend(self.device) as backend:
+            if len(self.alphas) == 1:  # nothing to choose
+                model, best = Ridge(alpha=self.alphas[0] * scale).fit(x, y), np.zeros(y.shape[1], dtype=int)
+            else:
+                splits = list(GroupKFold(min(self.n_folds, n_groups)).split(x, groups=groups))
+                model = RidgeCV(alphas=self.alphas * scale, cv=splits).fit(x, y)  # held-out squared error per parcel
+                chosen = backend.to_numpy(model.best_alphas_) / scale  # (P,) relative alphas
+                best = np.abs(np.log(chosen)[:, None] - np.log(self.alphas)[None]).argmin(1)  # (P,) grid index
+            self.coef_[s] = backend.to_numpy(model.coef_).T.astype(np.float32)  # (F, P) -> (P, F)
+        self.alpha_index_[s], self.alpha_[s] = best, self.alphas[best] * scale
 
     def predict(self, runs: Mapping[str, object]) -> dict[str, np.ndarray]:
         "`{run: (S, T, P)}` -> `{run: (S, T, P)}`: each subject from the others' data of the same run."
@@ -486,6 +545,10 @@ def xsub_compare(out_dir: str = "outputs/xsub_compare",  # folder for comparison
         print(done["table"].round(3).to_string())
         print("\nnoise ceilings from the repeated Movie10 clips (mean r)\n")
         print(done["ceilings"].round(3).to_string())
+        print("\n".join(["", "split_half: r between the two viewings of a clip (a ceiling for predicting one viewing "
+                          "from another)", "spearman_brown: the reliability of the mean of the two viewings, from the "
+                          "split-half r (2r / (1 + r))", "cc_max: the highest r any model can reach on one run, from the signal "
+                          "and noise power of the two viewings (Schoppe et al. 2016)"]))
         if done["ceiling_errors"] is not None:
             print("\nceiling estimate - single-run oracle (mean error per network; mean |error|)\n")
             print(done["ceiling_errors"].round(3).to_string())
