@@ -39,3 +39,8 @@ def test_bench_real_one_cell():
     row = re.search(r"^\s+4\s+266\s+(\d\.\d{3})\s+(\d\.\d{3})", out, re.M)
     assert row and float(row.group(1)) == 0.312, out  # the leave-one-out mean of subjects 1-4 on the last 578 TRs
     assert re.search(r"model - loo:\s+S4/266: [+-]\d\.\d{3}", out), out
+
+
+def test_bench_significance_prints_both_nulls_and_ratios():
+    out = bench("bench_significance.py", "--trs", "200", "--loop-draws", "2")
+    assert len(re.findall(r"xsub +\d+\.\d+ s \| loop +\d+\.\d+ s .* \d+x faster", out)) == 2, out

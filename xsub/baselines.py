@@ -301,9 +301,9 @@ class SharedResponse:
         return out
 
 # %% ../nbs/05_baselines.ipynb #f1e42afd
-def default_baselines() -> dict[str, object]:
-    "The baselines `xsub_compare` fits: leave-one-out mean, ridge (FIR, PCA features), SRM when BrainIAK is there."
-    baselines = {"loo_mean": LeaveOneOutMean(), "ridge": RidgeFIR()}
+def default_baselines(ridge_solver: str = "xsub") -> dict[str, object]:
+    "The baselines `xsub_compare` fits: leave-one-out mean, ridge (FIR, PCA features; `ridge_solver`), SRM when BrainIAK is there."
+    baselines = {"loo_mean": LeaveOneOutMean(), "ridge": RidgeFIR(solver=ridge_solver)}
     if brainiak_available():
         baselines["srm"] = SharedResponse()
     else:
@@ -535,11 +535,12 @@ def xsub_compare(out_dir: str = "outputs/xsub_compare",  # folder for comparison
                  run_dir: str | None = None,  # an xsub_train output folder (parcels.csv) to read the model's scores from
                  epochs: int | None = None,  # train the model for this many epochs (default: TrainConfig's)
                  no_model: bool = False,  # leave the main model out (baselines, oracle and ceilings only)
+                 ridge_solver: Literal["xsub", "himalaya"] = "xsub",  # the ridge baseline's solver (himalaya: pip install himalaya)
                  quiet: bool = False):  # no progress bars
     "Baselines, the main model, the oracle and noise ceilings on the same validation runs, in one table."
     config = TrainConfig(data_root=data_root, preset=preset, progress=not quiet)
     config = replace(config, epochs=epochs) if epochs is not None else config
-    done = compare(out_dir, config, run_dir, train_model=not no_model)
+    done = compare(out_dir, config, run_dir, train_model=not no_model, baselines=default_baselines(ridge_solver))
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print("\nmean Pearson r per validation set and per network (all sets), fit time in s\n")
         print(done["table"].round(3).to_string())

@@ -21,6 +21,7 @@ from pathlib import Path
 import h5py
 import numpy as np
 import pandas as pd
+import scipy.stats
 import torch
 
 from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, remove_stale_temp_files,
@@ -38,8 +39,9 @@ except ImportError:  # Windows
 
 # %% auto #0
 __all__ = ['LOCK_FILE', 'RUN_FILES', 'leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids', 'summarize',
-           'parcel_labels', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate', 'run_files',
-           'run_lock', 'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train']
+           'parcel_labels', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate', 'shift_null',
+           'swap_null', 'p_value', 'parcel_significance', 'significance_counts', 'run_files', 'run_lock',
+           'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train']
 
 # %% ../nbs/04_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -137,8 +139,9 @@ def parcel_labels(data_dir: str | os.PathLike | None = None, download: bool = Fa
 
 
 def parcel_frame(scores_by_set: Mapping[str, Mapping[str, np.ndarray]], subjects: Sequence | None = None,
-                 labels: Sequence[str] | None = None) -> pd.DataFrame:
-    "Long table: one row per (set, subject, parcel) with label, network and one `r_<method>` column per method."
+                 labels: Sequence[str] | None = None,
+                 columns_by_set: Mapping[str, Mapping[str, np.ndarray]] | None = None) -> pd.DataFrame:
+    "Long table: one row per (set, subject, parcel): label, network, `r_<method>` per method, and any `columns_by_set` (S, P)."
     frames = []
     for set_name, scores in scores_by_set.items():
         n_subjects, n_parcels = next(iter(scores.values())).shape
@@ -153,20 +156,23 @@ def parcel_frame(scores_by_set: Mapping[str, Mapping[str, np.ndarray]], subjects
             "network": np.tile(networks, n_subjects)})
         for method, r in scores.items():
             frame[f"r_{method}"] = r.reshape(-1)  # (S, P) -> (S * P,)
+        for column, values in (columns_by_set or {}).get(set_name, {}).items():
+            frame[column] = np.asarray(values).reshape(-1)  # (S, P) -> (S * P,)
         frames.append(frame)
     return pd.concat(frames, ignore_index=True)
 
 # %% ../nbs/04_evaluate.ipynb #ee61cb3e
 def write_results(out_dir: str | os.PathLike, scores_by_set: Mapping[str, Mapping[str, np.ndarray]],
                   subjects: Sequence | None = None, labels: Sequence[str] | None = None,
-                  extra: Mapping | None = None) -> dict[str, Path]:
-    "Write `metrics.json` (summaries per set, plus `extra`) and `parcels.csv` (one row per set, subject, parcel)."
+                  extra: Mapping | None = None,
+                  columns_by_set: Mapping[str, Mapping[str, np.ndarray]] | None = None) -> dict[str, Path]:
+    "Write `metrics.json` (summaries per set, plus `extra`) and `parcels.csv` (one row per set, subject, parcel; `parcel_frame`)."
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = {"sets": {name: summarize(scores, subjects) for name, scores in scores_by_set.items()}, **(extra or {})}
     paths = {"metrics": out_dir / "metrics.json", "parcels": out_dir / "parcels.csv"}
     write_text_atomic(paths["metrics"], json.dumps(metrics, indent=1))
-    write_text_atomic(paths["parcels"], parcel_frame(scores_by_set, subjects, labels).to_csv(index=False, float_format="%.5f"))
+    write_text_atomic(paths["parcels"], parcel_frame(scores_by_set, subjects, labels, columns_by_set).to_csv(index=False, float_format="%.5f"))
     return paths
 
 # %% ../nbs/04_evaluate.ipynb #57f382a6
@@ -208,6 +214,103 @@ def evaluate(model: torch.nn.Module, val_sets: Mapping[str, Mapping[str, object]
         scores_by_set[set_name] = score_methods(
             {"model": predictions_by_set[set_name], "baseline": leave_one_out_predictions(runs)}, runs, truth)
     return scores_by_set, predictions_by_set
+
+# %% ../nbs/04_evaluate.ipynb #2897b4e6
+def _zscore_time(x: np.ndarray) -> np.ndarray:
+    "`x (S, T, P)` z-scored over time (axis 1), float64; constant series become 0."
+    x = np.asarray(x, dtype=np.float64)
+    x = x - x.mean(1, keepdims=True)
+    std = x.std(1, keepdims=True)
+    return np.divide(x, std, out=np.zeros_like(x), where=std > 0)
+
+
+def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = 1000, min_shift: int | None = None,
+               seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(observed r (S, P), null r (n_draws, S, P)): r with the target circularly shifted in time by random offsets.
+
+    A circular shift keeps each series' autocorrelation and breaks only its alignment with the prediction, the null of
+    the inter-subject correlation literature. Every shift at once through the FFT (circular cross-correlation); the
+    same shift for every subject and parcel of a draw, offsets of at least `min_shift` TRs (default T // 10) each way.
+    """
+    x, y = _zscore_time(pred), _zscore_time(target)  # (S, T, P)
+    n_trs = x.shape[1]
+    min_shift = max(1, n_trs // 10) if min_shift is None else min_shift
+    if not 0 < min_shift <= n_trs - min_shift:
+        raise ValueError(f"min_shift={min_shift} leaves no circular shift of a series of {n_trs} TRs.")
+    cross = np.fft.irfft(np.conj(np.fft.rfft(x, axis=1)) * np.fft.rfft(y, axis=1), n=n_trs, axis=1) / n_trs  # (S, T, P)
+    shifts = np.random.default_rng(seed).integers(min_shift, n_trs - min_shift + 1, size=n_draws)  # (n_draws,)
+    return cross[:, 0], np.moveaxis(cross[:, shifts], 1, 0)  # (S, P), (n_draws, S, P): lag 0 is the observed r
+
+
+def swap_null(pred_a: np.ndarray, pred_b: np.ndarray, target: np.ndarray, n_draws: int = 1000, block: int = 40,
+              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(observed r_a - r_b (S, P), null (n_draws, S, P)): the two predictions swapped in random blocks of `block` TRs.
+
+    Under "a and b predict equally well" they are exchangeable; swapping whole blocks (default 40 TRs, about a minute)
+    keeps the autocorrelation within them. Vectorised through per-block sums: a draw costs a matrix product.
+    """
+    a, b, y = (np.asarray(v, dtype=np.float32) for v in (pred_a, pred_b, target))  # (S, T, P) each
+    n_subjects, n_trs, n_parcels = y.shape
+    edges = np.arange(0, n_trs, block)  # block starts
+
+    def block_sums(v: np.ndarray) -> np.ndarray:  # (S, T, P) -> (B, S * P), summed in float64
+        return np.add.reduceat(v, edges, axis=1, dtype=np.float64).transpose(1, 0, 2).reshape(len(edges), -1)
+
+    sums = {"a": block_sums(a), "b": block_sums(b), "aa": block_sums(a * a), "bb": block_sums(b * b),
+            "ay": block_sums(a * y), "by": block_sums(b * y)}  # one product in memory at a time
+    sy, syy = y.sum(1, dtype=np.float64).reshape(-1), (y * y).sum(1, dtype=np.float64).reshape(-1)  # (S * P,)
+
+    def r(s_x, s_xx, s_xy):  # Pearson r from sums over time
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (n_trs * s_xy - s_x * sy) / np.sqrt((n_trs * s_xx - s_x ** 2) * (n_trs * syy - sy ** 2))
+
+    swap = np.random.default_rng(seed).integers(0, 2, size=(n_draws, len(edges))).astype(np.float64)  # (n_draws, B)
+    totals = {k: v.sum(0) for k, v in sums.items()}  # (S * P,)
+    moved = {k: swap @ (sums[other] - sums[k]) for k, other in (("a", "b"), ("aa", "bb"), ("ay", "by"))}  # (n_draws, S * P)
+    r_a = r(totals["a"] + moved["a"], totals["aa"] + moved["aa"], totals["ay"] + moved["ay"])
+    r_b = r(totals["b"] - moved["a"], totals["bb"] - moved["aa"], totals["by"] - moved["ay"])
+    observed = r(totals["a"], totals["aa"], totals["ay"]) - r(totals["b"], totals["bb"], totals["by"])
+    shape = (n_subjects, n_parcels)
+    return observed.reshape(shape), (r_a - r_b).reshape((n_draws,) + shape)
+
+
+def p_value(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
+    "One-sided p of `observed (...)` against `null (n_draws, ...)`: (1 + draws at or above it) / (1 + n_draws)."
+    return (1 + (null >= observed).sum(0)) / (1 + len(null))
+
+
+def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Mapping[str, np.ndarray],
+                        runs: Mapping[str, object], n_draws: int = 1000, block: int = 40, seed: int = 0) -> dict:
+    """p and FDR q values per subject and parcel `(S, P)`, and for the mean over subjects `(P,)`, of three tests.
+
+    `model` and `baseline`: is the r above what a prediction out of step with the data reaches (`shift_null`)?
+    `model_vs_baseline`: is the model's r above the baseline's (`swap_null`)? Runs are joined in time; q values are
+    Benjamini-Hochberg over parcels (`scipy.stats.false_discovery_control`), per subject and for the mean.
+    """
+    names = list(runs)
+    def joined(preds):  # {run: (S, T, P)} -> (S, sum T, P)
+        return np.concatenate([np.asarray(preds[n], dtype=np.float32) for n in names], axis=1)
+    y, model, baseline = joined(runs), joined(model_pred), joined(baseline_pred)
+    tests = {"model": lambda: shift_null(model, y, n_draws, seed=seed),
+             "baseline": lambda: shift_null(baseline, y, n_draws, seed=seed),
+             "model_vs_baseline": lambda: swap_null(model, baseline, y, n_draws, block, seed)}
+    out = {}
+    for name, test in tests.items():
+        observed, null = test()  # (S, P), (n_draws, S, P)
+        p, p_mean = p_value(observed, null), p_value(observed.mean(0), null.mean(1))  # (S, P), (P,)
+        out[f"p_{name}"], out[f"q_{name}"] = p, scipy.stats.false_discovery_control(p, axis=1)
+        out[f"p_mean_{name}"], out[f"q_mean_{name}"] = p_mean, scipy.stats.false_discovery_control(p_mean)
+    return out
+
+
+def significance_counts(tests: Mapping[str, np.ndarray], q: float = 0.05, subjects: Sequence | None = None) -> dict:
+    "Parcels with q below `q`, per test: for the mean over subjects and per subject (for metrics.json)."
+    names = [k[2:] for k in tests if k.startswith("q_") and not k.startswith("q_mean_")]
+    n_subjects = len(tests[f"q_{names[0]}"])
+    subjects = subject_ids(subjects, n_subjects)
+    return {name: {"mean_over_subjects": int((tests[f"q_mean_{name}"] < q).sum()),
+                   "per_subject": {_subject(s): int(v) for s, v in zip(subjects, (tests[f"q_{name}"] < q).sum(1))},
+                   "of": int(tests[f"q_{name}"].shape[1])} for name in names}
 
 # %% ../nbs/04_evaluate.ipynb #b8fc9976
 LOCK_FILE = ".xsub.lock"  # held by the run that writes into a folder
@@ -342,15 +445,22 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
     subjects = train_runs.subjects
     result = fit_model(config, train_runs, val_sets, out_dir, resume)  # choices made on an inner split of train_runs only
     scores_by_set, predictions_by_set = evaluate(result.model, val_sets, root, config.zscore)
+    tests_by_set = {name: parcel_significance(predictions_by_set[name], leave_one_out_predictions(runs), runs,
+                                              seed=config.seed) for name, runs in val_sets.items()}  # p and q values
     selection = result.selection
     extra = {"best_epoch": result.best_epoch, "early_stop": selection.early_stop if selection else None,
              "training": {"start": result.start, "gradient_epochs": result.best_epoch, "note": training_note(result),
                           "inner_r_by_epoch": [m["val"]["inner"]["r"] for m in selection.metrics] if selection else None},
              "data": _data_summary(config, train_runs, val_sets), "data_root": str(root) if root else None,
+             "significance": {name: {"test": "circular time shifts (model, baseline), block swaps (model vs baseline); "
+                                             "1000 draws; Benjamini-Hochberg FDR over parcels", "q_below": 0.05,
+                                     "parcels": significance_counts(tests, subjects=subjects)}
+                              for name, tests in tests_by_set.items()},
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict()}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
     labels = parcel_labels(download=download) if n_parcels == 1000 else None  # the atlas's names (fetched once)
-    paths = write_results(out_dir, scores_by_set, subjects, labels, extra)
+    columns = {name: {k: v for k, v in tests.items() if "_mean_" not in k} for name, tests in tests_by_set.items()}
+    paths = write_results(out_dir, scores_by_set, subjects, labels, extra, columns)
     if save_predictions_:
         for set_name, preds in predictions_by_set.items():
             paths[f"predictions_{set_name}"] = save_predictions(preds, out_dir / f"predictions_{set_name}.h5", subjects)
