@@ -25,7 +25,7 @@ import scipy.stats
 import torch
 
 from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, remove_stale_temp_files,
-                       write_text_atomic, zscore_stats)
+                       write_text_atomic, zscore_run, zscore_stats)
 from .models import leave_one_out_mean
 from .synthetic import UsageError, run_command, spell_flags
 from .train import (RUNTIME_FIELDS, TrainConfig, config_changes, config_parser, data_root, load_data, parse_config,
@@ -216,14 +216,6 @@ def evaluate(model: torch.nn.Module, val_sets: Mapping[str, Mapping[str, object]
     return scores_by_set, predictions_by_set
 
 # %% ../nbs/04_evaluate.ipynb #2897b4e6
-def _zscore_time(x: np.ndarray) -> np.ndarray:
-    "`x (S, T, P)` z-scored over time (axis 1), float64; constant series become 0."
-    x = np.asarray(x, dtype=np.float64)
-    x = x - x.mean(1, keepdims=True)
-    std = x.std(1, keepdims=True)
-    return np.divide(x, std, out=np.zeros_like(x), where=std > 0)
-
-
 def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = 1000, min_shift: int | None = None,
                seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(observed r (S, P), null r (n_draws, S, P)): r with the target circularly shifted in time by random offsets.
@@ -232,7 +224,7 @@ def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = 1000, min_sh
     the inter-subject correlation literature. Every shift at once through the FFT (circular cross-correlation); the
     same shift for every subject and parcel of a draw, offsets of at least `min_shift` TRs (default T // 10) each way.
     """
-    x, y = _zscore_time(pred), _zscore_time(target)  # (S, T, P)
+    x, y = (zscore_run(np.array(v, dtype=np.float64)) for v in (pred, target))  # (S, T, P), a float64 copy each
     n_trs = x.shape[1]
     min_shift = max(1, n_trs // 10) if min_shift is None else min_shift
     if not 0 < min_shift <= n_trs - min_shift:

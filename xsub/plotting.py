@@ -304,9 +304,7 @@ def clean_surface_labels(labels: np.ndarray, faces: np.ndarray, rounds: int = 2,
     with_self = (neighbours + sparse.identity(len(labels), dtype=bool, format="csr")).tocsr()
     labels = labels.copy()
     for _ in range(rounds):
-        votes = sparse.csr_matrix((np.ones(with_self.nnz), with_self.indices, with_self.indptr), shape=with_self.shape)
-        votes.data = labels[votes.indices].astype(np.float64)  # each row: the labels of a vertex and its neighbours
-        rows = np.split(votes.data.astype(np.int64), votes.indptr[1:-1])
+        rows = np.split(labels[with_self.indices], with_self.indptr[1:-1])  # per vertex: its and its neighbours' labels
         labels = np.array([np.bincount(r).argmax() for r in rows], dtype=labels.dtype)  # (V,) the most frequent
     labelled = np.flatnonzero(labels > 0)
     n_parts, part = connected_components(neighbours[labelled][:, labelled], directed=False)

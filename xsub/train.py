@@ -36,9 +36,9 @@ from .synthetic import CommandParser, HelpFormatter, UsageError, make_synthetic,
 
 # %% auto #0
 __all__ = ['DATASETS', 'RUNTIME_FIELDS', 'CLOSED_FORM_ALPHAS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
-           'keep_freed_memory', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device',
-           'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'split_data', 'load_data',
-           'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks',
+           'keep_freed_memory', 'parse_val_set', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field',
+           'check_device', 'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'split_data',
+           'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks',
            'group_mean_pca', 'decoder_stats', 'fit_gain_and_decoder', 'squared_error', 'choose_alpha',
            'closed_form_start', 'TrainResult', 'adamw', 'learning_rate', 'validate', 'train', 'chosen_epoch',
            'fit_model', 'training_note']
@@ -184,17 +184,25 @@ def _algonauts_subjects(subjects: Sequence) -> tuple[int, ...]:
         raise ValueError(f"subjects={list(subjects)}: the Algonauts layout numbers its subjects, e.g. 1 2 3 5.") from None
 
 
+def parse_val_set(name: str) -> tuple[str, int | str]:
+    "('friends', season) or ('movie10', movie) of a validation set name 'friends-sN' or 'movie10-<movie>'."
+    task, _, which = name.partition("-")
+    if task == "friends" and which[:1] == "s" and which[1:].isdigit():
+        return task, int(which[1:])
+    if task == "movie10" and which.isalpha():
+        return task, which
+    raise ValueError(f"Validation set {name!r} not understood: use 'friends-sN' (e.g. 'friends-s6') or "
+                     f"'movie10-<movie>' (e.g. 'movie10-figures', 'movie10-life').")
+
+
 def val_set_runs(root, name: str, zscore: bool = False, progress: bool = False, subjects: Sequence = (),
                  on_nonfinite: str = "raise") -> dict:
     "Runs of a named validation set: 'friends-sN' (season N) or 'movie10-<movie>' (that movie, run 1)."
-    task, _, which = name.partition("-")
+    task, which = parse_val_set(name)
     subjects, options = _algonauts_subjects(subjects), dict(zscore=zscore, on_nonfinite=on_nonfinite, progress=progress)
-    if task == "friends" and which[:1] == "s" and which[1:].isdigit():
-        return load_runs(root, "friends", subjects, seasons=[int(which[1:])], **options)
-    if task == "movie10" and which.isalpha():
-        return load_runs(root, "movie10", subjects, movies=[which], runs=[1], **options)
-    raise ValueError(f"Validation set {name!r} not understood: use 'friends-sN' (e.g. 'friends-s6') or "
-                     f"'movie10-<movie>' (e.g. 'movie10-figures', 'movie10-life').")
+    if task == "friends":
+        return load_runs(root, "friends", subjects, seasons=[which], **options)
+    return load_runs(root, "movie10", subjects, movies=[which], runs=[1], **options)
 
 
 DATASETS = {"sherlock": fetch_sherlock}  # name -> fetcher(subjects=, progress=, download=) returning Runs
@@ -290,14 +298,13 @@ def check_config(config: TrainConfig, data: bool = True) -> None:
             raise UsageError(f"--subjects: {e}") from None
     if is_algonauts(config) and not (config.val_tail or config.val_runs):
         for name in config.val_sets:
-            task, _, which = name.partition("-")
-            if not ((task == "friends" and which[:1] == "s" and which[1:].isdigit())
-                    or (task == "movie10" and which.isalpha())):
-                raise UsageError(f"--val-sets {name}: use 'friends-sN' (e.g. friends-s6) or 'movie10-<movie>' "
-                                  f"(e.g. movie10-figures).")
-            if task == "friends" and int(which[1:]) in config.train_seasons:
+            try:
+                task, which = parse_val_set(name)
+            except ValueError as e:
+                raise UsageError(f"--val-sets: {e}") from None
+            if task == "friends" and which in config.train_seasons:
                 raise UsageError(f"--train-seasons {' '.join(map(str, config.train_seasons))} includes season "
-                                  f"{int(which[1:])}, which the validation set {name} holds out: drop it from "
+                                  f"{which}, which the validation set {name} holds out: drop it from "
                                   f"--train-seasons, or choose other --val-sets.")
         if config.early_stop is not None and config.early_stop not in config.val_sets:
             raise UsageError(f"--early-stop {config.early_stop} is not among --val-sets "
