@@ -5,7 +5,7 @@ each solver on Sherlock (16 subjects, 481 voxels, 1348 training TRs; needs $XSUB
 preset, and prints fit time, mean r on the validation data, the share of parcels given the same alpha, and the ratio
 of fit times (himalaya / xsub).
 
-    python benchmarks/bench_ridge.py [--preset small] [--device auto]
+    python benchmarks/bench_ridge.py [--preset small] [--device auto] [--skip-sherlock]
 """
 import argparse
 import time
@@ -39,10 +39,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="small", choices=["tiny", "small", "full"])
     parser.add_argument("--device", default="auto", help="himalaya's device: auto (a GPU when there is one), cpu, cuda")
+    parser.add_argument("--skip-sherlock", action="store_true", help="the synthetic preset only (no real data)")
     args = parser.parse_args()
     warnings.simplefilter("ignore", UserWarning)  # runs dropped by alignment: not what is measured here
-    train, val = split_tail(fetch_sherlock(progress=False), 0.3, gap=13)
-    compare_solvers("sherlock", train, {"tail-0.3": val}, args.device)
+    if not args.skip_sherlock:
+        train, val = split_tail(fetch_sherlock(progress=False), 0.3, gap=13)
+        compare_solvers("sherlock", train, {"tail-0.3": val}, args.device)
     train_runs, val_sets = load_data(TrainConfig(preset=args.preset, progress=False))
     compare_solvers(f"synthetic {args.preset}", train_runs, val_sets, args.device)
 

@@ -43,3 +43,21 @@ def test_xsub_compare(tmp_path, cache):
     r = run("xsub_compare", "--out", str(tmp_path / "cmp"), "--preset", "tiny", "--no-model", "--quiet", env=cache)
     assert r.returncode == 0, r.stderr[-3000:]
     assert "ridge" in r.stdout and (tmp_path / "cmp" / "comparison.csv").stat().st_size > 0
+
+
+def console_scripts() -> list[str]:
+    "The command names settings.ini declares."
+    import configparser
+    cfg = configparser.ConfigParser()
+    cfg.read(Path(__file__).resolve().parents[1] / "settings.ini")
+    return [entry.split("=")[0] for entry in cfg["DEFAULT"]["console_scripts"].split()]
+
+
+@pytest.mark.parametrize("name", console_scripts())
+def test_every_command_has_help_in_one_flag_style(name):
+    r = run(name, "--help")
+    assert r.returncode == 0 and r.stdout.startswith("usage:"), r.stderr[-2000:]
+    flags = [w.strip("[],") for w in r.stdout.split() if w.startswith(("--", "[--"))]
+    assert flags and not [f for f in flags if "_" in f.split("=")[0]], f"underscores in {name}'s flags: {flags}"
+    if "--out" in " ".join(flags):
+        assert "--out-dir" in flags or any(f.startswith("--out-dir") for f in flags), name

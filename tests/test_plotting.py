@@ -1,6 +1,9 @@
 "Tests of xsub.plotting that do not belong in the lesson: atlas errors, offline use, every figure's PNG."
+import json
 import shutil
 import socket
+import sys
+import warnings
 from pathlib import Path
 
 import matplotlib
@@ -13,10 +16,12 @@ import pytest
 from nilearn.maskers import NiftiLabelsMasker
 
 from xsub.data import NETWORKS, SUBJECTS, parcel_networks
-from xsub.plotting import (ATLAS_ENV, N_PARCELS, load_atlas, network_scores, parcel_means, parcel_table,
-                           parcel_values_to_img, plot_difference_map, plot_glass_map, plot_network_scores,
+import xsub.plotting
+from xsub.plotting import (ATLAS_ENV, N_PARCELS, check_q, load_atlas, network_scores, parcel_means, parcel_table,
+                           parcel_values_to_img, plot_difference_map, plot_glass_map, plot_network_scores, plot_run,
                            plot_subject_maps, plot_surface_map, plot_temporal_kernels, plot_timecourses,
-                           plot_volume_map, save_figure, schaefer_file_names)
+                           plot_volume_map, run_q_values, save_figure, schaefer_file_names, significant_values,
+                           threshold_label, xsub_plot)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared from the repository root
 SHARED_ATLAS = SHARED / "nilearn_data"
@@ -228,3 +233,106 @@ def test_saved_png_is_readable_by_others(tmp_path):
     fig, ax = plt.subplots()
     out = save_figure(fig, tmp_path / "fig.png", dpi=30)
     assert out.stat().st_mode & 0o044 == 0o044  # not the private 0600 of a temp file
+
+
+# --- maps thresholded at an FDR q (issue 14) ------------------------------------------------------------------------
+
+
+def test_significant_values_are_nan_where_q_is_not_below():
+    values = _values(0)  # (P,)
+    q = np.random.default_rng(0).uniform(0, 0.2, N_PARCELS)  # (P,)
+    q[:3] = 0.05, np.nextafter(0.05, 0), np.nan  # the threshold itself is not significant, a NaN q neither
+    shown = significant_values(values, q, 0.05)
+    np.testing.assert_array_equal(np.isnan(shown), ~(q < 0.05))  # NaN exactly where q >= 0.05 or q is NaN
+    np.testing.assert_array_equal(shown[q < 0.05], values[q < 0.05])  # the rest untouched
+    assert np.isnan(shown[0]) and shown[1] == values[1] and np.isnan(shown[2])
+    assert threshold_label(q, 0.05) == f"{int(np.sum(q < 0.05))} of 1000 parcels at q < 0.05 (FDR)"
+    assert not np.isnan(significant_values(values, np.full(N_PARCELS, 0.99), 1)).any()  # q = 1: every parcel
+    with pytest.raises(ValueError, match="same shape"):
+        significant_values(values, q[:10], 0.05)
+    for bad in (0, -0.05, 1.01, float("nan"), None, "x"):
+        with pytest.raises(ValueError, match=r"\(0, 1\]"):
+            check_q(bad)
+
+
+def _run_folder(path: Path, q_columns: tuple[str, ...] = ("model", "model_vs_baseline")) -> tuple[Path, dict]:
+    "A run folder as xsub_train writes it: parcels.csv (2 subjects x 1000 parcels, p and q columns) and metrics.json."
+    rng = np.random.default_rng(0)
+    nets = parcel_networks()
+    model = np.stack([_values(0), _values(1)])  # (S, P)
+    q = {"model": np.where(np.isin(nets, ["Vis", "SomMot", "Default"]), 0.001, rng.uniform(0.05, 1, N_PARCELS)),
+         "model_vs_baseline": np.where(nets == "Vis", 0.01, rng.uniform(0.05, 1, N_PARCELS))}  # (P,) each
+    q["model"][-1] = 0.05  # on the threshold: not shown
+    table = pd.DataFrame({"set": "friends-s6", "subject": np.repeat(["sub-01", "sub-02"], N_PARCELS),
+                          "parcel": np.tile(np.arange(1, N_PARCELS + 1), 2), "r_model": model.ravel(),
+                          "r_baseline": (0.5 * model).ravel()})
+    for name in q_columns:  # the subject mean's p and q, repeated on every subject's row
+        table[f"p_mean_{name}"] = np.tile(q[name] / 2, 2)
+        table[f"q_mean_{name}"] = np.tile(q[name], 2)
+    path.mkdir(parents=True, exist_ok=True)
+    table.to_csv(path / "parcels.csv", index=False)
+    (path / "metrics.json").write_text(json.dumps({"early_stop": "friends-s6"}))
+    return path, q
+
+
+@needs_atlas
+def test_plot_run_thresholded_maps(tmp_path, atlas_env, no_network, monkeypatch):
+    run, q = _run_folder(tmp_path / "run")
+    assert set(run_q_values(run)[1]) == set(q)
+    np.testing.assert_array_equal(run_q_values(run)[1]["model"], q["model"])
+    drawn, titles = [], {}  # the values each surface map draws, the title each saved figure has
+    draw, save = xsub.plotting._draw_surface_row, xsub.plotting.save_figure
+
+    def spy_draw(fig, axes, values, *args, **kwargs):
+        drawn.append(np.asarray(values))
+        return draw(fig, axes, values, *args, **kwargs)
+
+    def spy_save(fig, out, dpi=200):
+        titles[Path(out).name] = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+        return save(fig, out, dpi)
+
+    monkeypatch.setattr(xsub.plotting, "_draw_surface_row", spy_draw)
+    monkeypatch.setattr(xsub.plotting, "save_figure", spy_save)
+    paths = plot_run(run, q=0.05, dpi=50)
+    maps = {"surface_r_model_q0.05": "model", "surface_model_minus_baseline_q0.05": "model_vs_baseline"}
+    assert set(maps) <= set(paths) and not {"surface_r_model", "surface_model_minus_baseline"} & set(paths)
+    for (name, test), values in zip(maps.items(), drawn):
+        assert paths[name] == run / f"{name}.png" and _is_png(paths[name])
+        np.testing.assert_array_equal(np.isnan(values), q[test] >= 0.05)  # grey (NaN) exactly where q >= 0.05
+        assert f"{int(np.sum(q[test] < 0.05))} of 1000 parcels at q < 0.05 (FDR)" in titles[f"{name}.png"]
+    plot_run(run, dpi=50)  # the full maps go to their own files: the thresholded ones stay
+    for name in ("surface_r_model", "surface_model_minus_baseline", *maps):
+        assert _is_png(run / f"{name}.png")
+    assert not np.isnan(drawn[-2]).any()
+
+
+@needs_atlas
+def test_surface_map_with_no_parcel_below_q(atlas):
+    values = _values(0)
+    fig = plot_surface_map(values, atlas, title="test", q_values=np.ones(N_PARCELS), q=0.05)
+    assert fig._suptitle.get_text() == "test, 0 of 1000 parcels at q < 0.05 (FDR): no parcel to colour"
+    assert fig.axes[-1].get_ylim() == pytest.approx((0.0, np.percentile(values, 99)))  # the full map's colour scale
+    with pytest.raises(ValueError, match="both q_values"):
+        plot_surface_map(values, atlas, q=0.05)
+
+
+def test_q_needs_q_columns(tmp_path, capsys, monkeypatch):
+    "A run folder from before the significance tests: a clear error naming the file and column, exit 2 in xsub_plot."
+    old, _ = _run_folder(tmp_path / "old", q_columns=())
+    for call in (lambda: plot_run(old, q=0.05), lambda: run_q_values(old)):
+        with pytest.raises(ValueError) as err:
+            call()
+        for part in (str(old / "parcels.csv"), "q_mean_model", "rerun it with a current xsub"):
+            assert part in str(err.value), f"{part!r} missing from the error: {err.value}"
+    assert sorted(p.name for p in old.iterdir()) == ["metrics.json", "parcels.csv"]  # no figure before the error
+    half, _ = _run_folder(tmp_path / "half", q_columns=("model",))
+    with pytest.raises(ValueError, match="no column q_mean_model_vs_baseline:"):
+        plot_run(half, q=0.05)
+    monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)  # xsub_plot sets it: undone after the test
+    for argv, said in (([str(old), "--q", "0.05"], "q_mean_model"), ([str(half), "--q", "1.5"], "(0, 1]")):
+        monkeypatch.setattr(sys, "argv", ["xsub_plot", *argv, "--offline"])
+        with pytest.raises(SystemExit) as done:
+            xsub_plot()
+        assert done.value.code == 2, capsys.readouterr().err
+        err = capsys.readouterr().err
+        assert err.startswith("xsub_plot: error: ") and said in err, err

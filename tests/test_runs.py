@@ -297,3 +297,33 @@ def test_commands_write_nothing_outside_their_folders(env, tmp_path):
                        text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     assert status().stdout == before and not home_cache.exists()
+
+
+# --- xsub_predict ---------------------------------------------------------------------------------------------------
+
+def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_path):
+    import h5py
+    import pandas as pd
+    from xsub.train import TrainConfig, load_data
+    _, val_sets = load_data(TrainConfig(preset="tiny", progress=False))
+    s6 = val_sets["friends-s6"]  # the run's own validation episodes, as a folder of new runs
+    data = save_runs(s6, tmp_path / "new", s6.subjects)
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(data), "--out-dir", str(tmp_path / "pred"), "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    new, reported = pd.read_csv(tmp_path / "pred" / "parcels.csv"), pd.read_csv(finished / "parcels.csv")
+    np.testing.assert_allclose(new.r_model, reported.query("set == 'friends-s6'").r_model, atol=2e-5)
+    assert {"p_model", "q_mean_model", "r_baseline"} <= set(new.columns)
+    name = next(iter(s6))
+    with h5py.File(tmp_path / "pred" / "predictions.h5", "r") as f:
+        assert f[f"sub-01/{name}"].shape == np.shape(s6[name])[1:]  # (T, P)
+    assert set(json.loads((tmp_path / "pred" / "metrics.json").read_text())["runs"]) == set(s6)
+    r = cli(env, "xsub_predict", str(finished), "--out-dir", str(tmp_path / "x"))
+    assert r.returncode == 2 and "--data-root is required" in one_line(r)
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(data), "--out-dir", str(tmp_path / "pred"))
+    assert r.returncode == 2 and "--overwrite" in one_line(r)
+    other = save_runs({n: np.asarray(x)[..., :10] for n, x in s6.items()}, tmp_path / "ten", s6.subjects)
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(other), "--out-dir", str(tmp_path / "y"))
+    assert r.returncode == 1 and "10 parcels" in one_line(r)
+    fewer = save_runs({n: np.asarray(x)[:3] for n, x in s6.items()}, tmp_path / "three", s6.subjects[:3])
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(fewer), "--out-dir", str(tmp_path / "z"))
+    assert r.returncode == 1 and "sub-05" in one_line(r)

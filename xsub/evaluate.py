@@ -24,11 +24,13 @@ import pandas as pd
 import scipy.stats
 import torch
 
-from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, load_runs, parcel_networks, remove_stale_temp_files,
+from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, is_subject_folder, load_folder, load_runs, parcel_networks,
+                       remove_stale_temp_files, save_runs,
                        write_text_atomic, zscore_run, zscore_stats)
 from .models import leave_one_out_mean
-from .synthetic import UsageError, run_command, spell_flags
-from .train import (RUNTIME_FIELDS, TrainConfig, config_changes, config_parser, data_root, load_data, parse_config,
+from .synthetic import UsageError, console_script, run_command, spell_flags
+from .train import (RUNTIME_FIELDS, TrainConfig, barrier, config_changes, config_parser, data_root, distributed,
+                        init_distributed, load_data, load_model, parse_config, resolve_device,
                         predict_runs, receptive_field, score_runs, split_data, train, training_note, fit_model,
                         with_default_split)
 
@@ -38,10 +40,11 @@ except ImportError:  # Windows
     fcntl = None
 
 # %% auto #0
-__all__ = ['LOCK_FILE', 'RUN_FILES', 'leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids', 'summarize',
-           'parcel_labels', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate', 'shift_null',
-           'swap_null', 'p_value', 'parcel_significance', 'significance_counts', 'run_files', 'run_lock',
-           'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train']
+__all__ = ['LOCK_FILE', 'RUN_FILES', 'PREDICT_FILES', 'leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids',
+           'summarize', 'parcel_labels', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate',
+           'shift_null', 'swap_null', 'p_value', 'parcel_significance', 'significance_counts', 'run_files', 'run_lock',
+           'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train', 'predict_folder',
+           'xsub_predict']
 
 # %% ../nbs/04_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -272,25 +275,36 @@ def p_value(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
 
 
 def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Mapping[str, np.ndarray],
-                        runs: Mapping[str, object], n_draws: int = 1000, block: int = 40, seed: int = 0) -> dict:
+                        runs: Mapping[str, object], n_draws: int = 1000, block: int = 40, seed: int = 0,
+                        max_null_bytes: float = 64e6) -> dict:
     """p and FDR q values per subject and parcel `(S, P)`, and for the mean over subjects `(P,)`, of three tests.
 
     `model` and `baseline`: is the r above what a prediction out of step with the data reaches (`shift_null`)?
     `model_vs_baseline`: is the model's r above the baseline's (`swap_null`)? Runs are joined in time; q values are
-    Benjamini-Hochberg over parcels (`scipy.stats.false_discovery_control`), per subject and for the mean.
+    Benjamini-Hochberg over parcels (`scipy.stats.false_discovery_control`), per subject and for the mean. Parcels go
+    through in chunks whose null takes at most `max_null_bytes` (the draws do not depend on the chunk: same result).
     """
     names = list(runs)
     def joined(preds):  # {run: (S, T, P)} -> (S, sum T, P)
         return np.concatenate([np.asarray(preds[n], dtype=np.float32) for n in names], axis=1)
     y, model, baseline = joined(runs), joined(model_pred), joined(baseline_pred)
-    tests = {"model": lambda: shift_null(model, y, n_draws, seed=seed),
-             "baseline": lambda: shift_null(baseline, y, n_draws, seed=seed),
-             "model_vs_baseline": lambda: swap_null(model, baseline, y, n_draws, block, seed)}
+    n_subjects, _, n_parcels = y.shape
+    chunk = max(1, int(max_null_bytes // (n_draws * n_subjects * 8)))  # parcels per chunk: a float64 null each
+    p = {name: ([], []) for name in ("model", "baseline", "model_vs_baseline")}  # per test: (S, chunk), (chunk,) pieces
+    for start in range(0, n_parcels, chunk):
+        part = slice(start, start + chunk)
+        tests = {"model": lambda: shift_null(model[..., part], y[..., part], n_draws, seed=seed),
+                 "baseline": lambda: shift_null(baseline[..., part], y[..., part], n_draws, seed=seed),
+                 "model_vs_baseline": lambda: swap_null(model[..., part], baseline[..., part], y[..., part], n_draws,
+                                                        block, seed)}
+        for name, test in tests.items():
+            observed, null = test()  # (S, chunk), (n_draws, S, chunk)
+            p[name][0].append(p_value(observed, null))  # (S, chunk)
+            p[name][1].append(p_value(observed.mean(0), null.mean(1)))  # (chunk,)
     out = {}
-    for name, test in tests.items():
-        observed, null = test()  # (S, P), (n_draws, S, P)
-        p, p_mean = p_value(observed, null), p_value(observed.mean(0), null.mean(1))  # (S, P), (P,)
-        out[f"p_{name}"], out[f"q_{name}"] = p, scipy.stats.false_discovery_control(p, axis=1)
+    for name, (per_subject, mean) in p.items():
+        p_s, p_mean = np.concatenate(per_subject, axis=1), np.concatenate(mean)  # (S, P), (P,)
+        out[f"p_{name}"], out[f"q_{name}"] = p_s, scipy.stats.false_discovery_control(p_s, axis=1)
         out[f"p_mean_{name}"], out[f"q_mean_{name}"] = p_mean, scipy.stats.false_discovery_control(p_mean)
     return out
 
@@ -404,9 +418,17 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
         `RUNTIME_FIELDS` may differ. The result equals an uninterrupted run's.
     overwrite : replace a run already in `config.out_dir` (once the new settings are checked and the data loaded).
     download : fetch what is missing (a data set, the atlas); False: never touch the network.
+
+    In a `torchrun` process group, process 0 does all of the above; the others load the data once it has, train their
+    share of every batch (`train`), and return an empty dict.
     """
     out_dir = Path(config.out_dir)
     config = with_default_split(config, named_sets=False if runs is not None else None)  # checked before any I/O
+    if distributed()[0] != 0:  # another process of a torchrun group: its share of the training, nothing written
+        barrier()  # process 0 has checked the folder and loaded (fetched, generated) the data
+        train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
+        fit_model(config, train_runs, val_sets, out_dir, resume)
+        return {}
     if resume:
         changed = config_changes(stored_config(out_dir).to_dict(), config.to_dict())
         if changed:
@@ -419,6 +441,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
         if not (resume or overwrite):  # a run killed while its data load can be resumed
             write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
         train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
+        barrier()  # the other processes of a torchrun group load the data now (from the cache)
         if overwrite:  # every check has passed and the data are in memory: the old run goes now
             for path in run_files(out_dir):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
@@ -451,7 +474,8 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict()}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
     labels = parcel_labels(download=download) if n_parcels == 1000 else None  # the atlas's names (fetched once)
-    columns = {name: {k: v for k, v in tests.items() if "_mean_" not in k} for name, tests in tests_by_set.items()}
+    columns = {name: {k: np.broadcast_to(v, tests["p_model"].shape) for k, v in tests.items()}  # (S, P); the subject
+               for name, tests in tests_by_set.items()}  # mean's p and q (P,) repeated on every subject's row
     paths = write_results(out_dir, scores_by_set, subjects, labels, extra, columns)
     if save_predictions_:
         for set_name, preds in predictions_by_set.items():
@@ -519,6 +543,97 @@ def xsub_train(argv: Sequence[str] | None = None) -> None:
         config = _resumed_config(args["resume"], argv)
     else:
         config = TrainConfig.from_dict({k: v for k, v in args.items() if k in TrainConfig().to_dict()})
-    done = run_experiment(config, save_predictions_=args["save_predictions"], resume=bool(args["resume"]),
-                          overwrite=args["overwrite"], download=not args["offline"])
-    print(_report(done["summary"], done["paths"]))  # returns None: a console script's return value is its exit code
+    rank, world_size = init_distributed(config.device)  # under torchrun: join its process group
+    try:
+        done = run_experiment(config, save_predictions_=args["save_predictions"], resume=bool(args["resume"]),
+                              overwrite=args["overwrite"], download=not args["offline"])
+    finally:
+        if world_size > 1:
+            torch.distributed.destroy_process_group()
+    if rank == 0:
+        print(_report(done["summary"], done["paths"]))  # returns None: a console script's return value is its exit code
+
+# %% ../nbs/04_evaluate.ipynb #3c75d7f1
+PREDICT_FILES = ("predictions.h5", "parcels.csv", "metrics.json")  # what predict_folder writes
+
+
+def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out_dir: str | os.PathLike,
+                   runs: Sequence[str] | None = None, device: str = "auto", overwrite: bool = False,
+                   progress: bool = True) -> dict:
+    """Predict the runs in `data_root` with the trained run in `run_dir`; write PREDICT_FILES into `out_dir`.
+
+    Parameters
+    ----------
+    run_dir : the folder of a finished `xsub_train` run (best.pt, config.json, metrics.json).
+    data_root : a folder in the generic layout holding a file for every subject of the run.
+    out_dir : where to write (not `run_dir`: its own parcels.csv and metrics.json stay).
+    runs : names of the runs to predict (default: every run all the subjects have).
+    device : where the model runs ("auto": a GPU when there is one).
+    overwrite : replace the files of an earlier prediction in `out_dir`.
+    progress : a progress bar while reading.
+
+    Returns
+    -------
+    {"scores": {method: r (S, P)}, "predictions": {run: (S, T, P)}, "summary": metrics.json's content, "paths"}
+    """
+    run_dir, out_dir = Path(run_dir), Path(out_dir)
+    missing = [n for n in ("best.pt", "config.json", "metrics.json") if not (run_dir / n).is_file()]
+    if missing:
+        raise UsageError(f"{run_dir} has no {', '.join(missing)}: pass the --out-dir of a finished xsub_train run.")
+    if out_dir.resolve() == run_dir.resolve():
+        raise UsageError(f"--out-dir {out_dir} is the run's own folder, whose parcels.csv and metrics.json would be "
+                         f"replaced: pass another folder.")
+    if not is_subject_folder(data_root):
+        raise UsageError(f"--data-root {data_root} holds no sub-<label>.h5 files: xsub_predict reads the generic layout "
+                         f"(one HDF5 file per subject, a (T, P) dataset per run; xsub.data.save_runs writes it).")
+    done = [n for n in PREDICT_FILES if (out_dir / n).exists()]
+    if done and not overwrite:
+        raise UsageError(f"{out_dir} already holds {', '.join(done)}: pass --overwrite to replace them, or another "
+                         f"--out-dir.")
+    config = stored_config(run_dir)
+    subjects = json.loads((run_dir / "metrics.json").read_text())["subjects"]  # the order of the model's S axis
+    model = load_model(run_dir / "best.pt", resolve_device(device))
+    data = load_folder(data_root, subjects, runs, zscore=config.zscore, on_nonfinite=config.on_nonfinite,
+                       progress=progress)  # {run: (S, T, P)}, aligned as in training
+    if not data:
+        raise ValueError(f"{data_root}: no run that every subject ({', '.join(subjects)}) has"
+                         + (f" among {list(runs)}" if runs else "") + ".")
+    n_parcels = np.shape(next(iter(data.values())))[2]
+    if n_parcels != model.n_parcels:
+        raise ValueError(f"{data_root} has {n_parcels} parcels per TR; the model in {run_dir} was trained on "
+                         f"{model.n_parcels}: use data in the same parcellation.")
+    predictions = predict_runs(model, data)  # {run: (S, T, P)}
+    baseline = leave_one_out_predictions(data)
+    scores = score_methods({"model": predictions, "baseline": baseline}, data)  # {method: (S, P)}
+    tests = parcel_significance(predictions, baseline, data, seed=config.seed)
+    columns = {k: np.broadcast_to(v, tests["p_model"].shape) for k, v in tests.items()}  # (S, P) each
+    per_run = {name: {m: float(score_runs(p, {name: data[name]}).mean()) for m, p in  # mean r of each run
+                      (("model", {name: predictions[name]}), ("baseline", {name: baseline[name]}))} for name in data}
+    set_name = Path(data_root).name
+    extra = {"run_dir": str(run_dir), "data_root": str(data_root), "runs": per_run, "dropped": data.dropped,
+             "subjects": [_subject(s) for s in data.subjects],
+             "significance": {set_name: {"q_below": 0.05, "parcels": significance_counts(tests, subjects=data.subjects)}}}
+    labels = parcel_labels() if n_parcels == 1000 else None  # the atlas's names when it is on disk
+    with run_lock(out_dir):
+        paths = write_results(out_dir, {set_name: scores}, data.subjects, labels, extra, {set_name: columns})
+        paths["predictions"] = save_predictions(predictions, out_dir / "predictions.h5", data.subjects)
+    return {"scores": scores, "predictions": predictions, "summary": json.loads(paths["metrics"].read_text()),
+            "paths": paths}
+
+
+@console_script
+def xsub_predict(run_dir: str,  # folder of a finished xsub_train run (best.pt, config.json, metrics.json)
+                 data_root: str | None = None,  # folder of sub-<label>.h5 files with runs of the run's subjects (required)
+                 out_dir: str = "outputs/xsub_predict",  # where predictions.h5, parcels.csv and metrics.json go
+                 runs: str | None = None,  # comma-separated run names to predict (default: every run all subjects have)
+                 device: str = "auto",  # where the model runs: auto (a GPU when there is one), cpu, cuda
+                 overwrite: bool = False,  # replace an earlier prediction in --out-dir
+                 quiet: bool = False):  # no progress bar
+    "Predict new runs of a trained run's subjects; write predictions and per-parcel r next to the leave-one-out mean."
+    if data_root is None:
+        raise UsageError("--data-root is required: a folder of sub-<label>.h5 files (the generic layout).")
+    done = predict_folder(run_dir, data_root, out_dir, runs.split(",") if runs else None, device, overwrite,
+                          progress=not quiet)
+    for name, r in done["summary"]["runs"].items():
+        print(f"{name:24s} model r {r['model']:.3f} | baseline r {r['baseline']:.3f}")
+    print("\n".join(f"{k:12s} {p}" for k, p in done["paths"].items()))

@@ -32,8 +32,9 @@ __all__ = ['ATLAS_ENV', 'N_PARCELS', 'SURFACE_VIEWS', 'NETWORK_COLORS', 'schaefe
            'find_atlas_dir', 'parcel_table', 'ParcelAtlas', 'download_atlas', 'load_atlas', 'parcel_values_to_img',
            'parcel_means', 'save_figure', 'map_title', 'color_limits', 'plot_volume_map', 'plot_glass_map',
            'mesh_neighbours', 'clean_surface_labels', 'surface_parcels', 'plot_surface_map', 'plot_subject_maps',
-           'plot_difference_map', 'network_scores', 'plot_network_scores', 'plot_temporal_kernels', 'plot_timecourses',
-           'plot_learning_curve', 'read_json', 'read_jsonl', 'run_scores', 'plot_run', 'xsub_plot']
+           'plot_difference_map', 'check_q', 'significant_values', 'threshold_label', 'network_scores',
+           'plot_network_scores', 'plot_temporal_kernels', 'plot_timecourses', 'plot_learning_curve', 'read_json',
+           'read_jsonl', 'run_scores', 'run_q_values', 'plot_run', 'xsub_plot']
 
 # %% ../nbs/06_plotting.ipynb #b94aae73
 ATLAS_ENV = "XSUB_ATLAS_DIR"  # environment variable naming the folder that holds schaefer_2018/
@@ -198,7 +199,10 @@ def save_figure(fig, out: str | os.PathLike, dpi: int = 200) -> Path:
 
 # %% ../nbs/06_plotting.ipynb #0dbf2162
 def map_title(title: str | None, values: np.ndarray, metric: str = "Pearson r") -> str:
-    "A figure title ending with the mean of `values` over parcels, e.g. 'Friends s6, sub-01: mean Pearson r 0.352'."
+    "A figure title ending with the mean of `values` over parcels (NaN aside), e.g. 'Friends s6: mean Pearson r 0.352'."
+    values = np.asarray(values, dtype=np.float64)
+    if not np.isfinite(values).any():  # e.g. a map thresholded at q where no parcel passes
+        return f"{title}: no parcel to colour" if title else "no parcel to colour"
     mean = float(np.nanmean(values))
     return f"{title}: mean {metric} {mean:.3f}" if title else f"mean {metric} {mean:.3f}"
 
@@ -221,10 +225,10 @@ def color_limits(values: np.ndarray, symmetric: bool | None = None, vmin: float 
 
 # %% ../nbs/06_plotting.ipynb #5497042b
 def _volume_inputs(values: np.ndarray, atlas: ParcelAtlas) -> tuple[nib.Nifti1Image, nib.Nifti1Image]:
-    "The value image with 0 (not NaN) in the background, and an opacity image: 1 inside parcels, 0 outside."
-    data = np.nan_to_num(parcel_values_to_img(values, atlas).get_fdata(dtype=np.float32))  # (X, Y, Z)
-    opacity = (atlas.labels > 0).astype(np.float32)  # (X, Y, Z)
-    return nib.Nifti1Image(data, atlas.img.affine), nib.Nifti1Image(opacity, atlas.img.affine)
+    "The value image with 0 (not NaN) in the background, and an opacity image: 1 in parcels with a value, 0 elsewhere."
+    data = parcel_values_to_img(values, atlas).get_fdata(dtype=np.float32)  # (X, Y, Z): NaN in background, NaN parcels
+    opacity = np.isfinite(data).astype(np.float32)  # (X, Y, Z): a NaN parcel shows the template, like the background
+    return nib.Nifti1Image(np.nan_to_num(data), atlas.img.affine), nib.Nifti1Image(opacity, atlas.img.affine)
 
 
 def _label_colorbar(display, label: str):
@@ -346,9 +350,11 @@ def _draw_surface_row(fig, axes, values, atlas, mesh, vmin, vmax, cmap, titles: 
     lookup = np.concatenate([[np.nan], np.asarray(values, dtype=np.float64)])  # (P + 1,): label 0 -> NaN
     for ax, (hemi, view) in zip(axes, SURFACE_VIEWS):
         texture = lookup[surface_parcels(atlas, mesh)[hemi]]  # (V,)
-        plotting.plot_surf_stat_map(fsaverage["inflated"].parts[hemi], texture, bg_map=sulcal.data.parts[hemi],
-                                    hemi=hemi, view=view, axes=ax, figure=fig, colorbar=False, cmap=cmap,
-                                    vmin=vmin, vmax=vmax, threshold=None)
+        with warnings.catch_warnings():  # NaN vertices show the sulci; a view with none to colour is no problem
+            warnings.filterwarnings("ignore", "All-NaN slice", RuntimeWarning)
+            plotting.plot_surf_stat_map(fsaverage["inflated"].parts[hemi], texture, bg_map=sulcal.data.parts[hemi],
+                                        hemi=hemi, view=view, axes=ax, figure=fig, colorbar=False, cmap=cmap,
+                                        vmin=vmin, vmax=vmax, threshold=None)
         ax.set_box_aspect(None, zoom=1.45)
         if titles:
             ax.set_title(f"{hemi} hemisphere, {view}", fontsize=9, y=0.96)
@@ -365,7 +371,8 @@ def _colorbar(fig, vmin, vmax, cmap, label, rect=(0.915, 0.15, 0.012, 0.65)):
 def plot_surface_map(values: np.ndarray, atlas: ParcelAtlas | None = None, title: str | None = None,
                      metric: str = "Pearson r", vmin: float | None = None, vmax: float | None = None,
                      cmap: str | None = None, symmetric: bool | None = None, mesh: str = "fsaverage5",
-                     out: str | os.PathLike | None = None, dpi: int = 200) -> plt.Figure:
+                     out: str | os.PathLike | None = None, dpi: int = 200, q_values: np.ndarray | None = None,
+                     q: float | None = None) -> plt.Figure:
     """Per-parcel values on the inflated fsaverage surface: lateral and medial views of both hemispheres.
 
     Parameters
@@ -376,18 +383,26 @@ def plot_surface_map(values: np.ndarray, atlas: ParcelAtlas | None = None, title
     vmin, vmax, cmap, symmetric : colour scale, see `color_limits`
     mesh : a mesh nilearn bundles ("fsaverage5" draws in a few seconds)
     out : optional PNG path, written atomically
+    q_values, q : `(P,)` FDR q values and a threshold (both or neither): colour only the parcels with q below `q`
+        (`significant_values`; the others show the sulci, like the medial wall); the title says how many
 
     Returns
     -------
     the matplotlib figure (4 panels and one colour bar)
     """
+    if (q is None) != (q_values is None):
+        raise ValueError("pass both q_values (one per parcel) and q to threshold a map, or neither")
     atlas = atlas or load_atlas()
-    vmin, vmax, cmap = color_limits(values, symmetric, vmin, vmax, cmap)
+    vmin, vmax, cmap = color_limits(values, symmetric, vmin, vmax, cmap)  # of all parcels, thresholded or not
+    if q is not None:
+        label = threshold_label(q_values, q)  # e.g. "812 of 1000 parcels at q < 0.05 (FDR)"
+        title, values = f"{title}, {label}" if title else label, significant_values(values, q_values, q)  # (P,)
     fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), subplot_kw={"projection": "3d"})
     fig.subplots_adjust(left=0, right=0.9, bottom=0, top=0.9, wspace=0)
     _draw_surface_row(fig, axes, values, atlas, mesh, vmin, vmax, cmap)
     _colorbar(fig, vmin, vmax, cmap, metric)
-    fig.suptitle(map_title(title, values, metric), fontsize=13)
+    text = map_title(title, values, metric)
+    fig.suptitle(text, fontsize=13 if len(text) <= 95 else 11)  # a long title (set, threshold) stays inside
     if out is not None:
         save_figure(fig, out, dpi)
     return fig
@@ -419,14 +434,41 @@ def plot_subject_maps(values: np.ndarray, atlas: ParcelAtlas | None = None, subj
 # %% ../nbs/06_plotting.ipynb #d8e2c326
 def plot_difference_map(values: np.ndarray, reference: np.ndarray, names: tuple[str, str] = ("model", "baseline"),
                         atlas: ParcelAtlas | None = None, title: str | None = None, metric: str = "Pearson r",
-                        vmax: float | None = None, out: str | os.PathLike | None = None, dpi: int = 200) -> plt.Figure:
-    "Surface map of `values - reference` (both `(P,)`), diverging colours centred on 0; returns the figure."
+                        vmax: float | None = None, out: str | os.PathLike | None = None, dpi: int = 200,
+                        q_values: np.ndarray | None = None, q: float | None = None) -> plt.Figure:
+    "Surface map of `values - reference` (both `(P,)`), colours centred on 0; `q_values`, `q` as in `plot_surface_map`."
     values, reference = np.asarray(values, dtype=np.float64), np.asarray(reference, dtype=np.float64)
     if values.shape != reference.shape:
         raise ValueError(f"values {values.shape} and reference {reference.shape} must have the same shape (P,)")
     label = f"{names[0]} \u2212 {names[1]}"
     return plot_surface_map(values - reference, atlas, title=f"{title}, {label}" if title else label,
-                            metric=f"\u0394 {metric}", vmax=vmax, symmetric=True, out=out, dpi=dpi)
+                            metric=f"\u0394 {metric}", vmax=vmax, symmetric=True, out=out, dpi=dpi,
+                            q_values=q_values, q=q)
+
+# %% ../nbs/06_plotting.ipynb #9ef883d2
+def check_q(q: float) -> float:
+    "`q` as a float when it is a false discovery rate in (0, 1]; else a `UsageError` (a `ValueError`) that says so."
+    try:
+        value = float(q)
+    except (TypeError, ValueError):
+        value = float("nan")
+    if not 0 < value <= 1:  # NaN fails too
+        raise UsageError(f"q must be a false discovery rate in (0, 1], e.g. 0.05; got {q!r}")
+    return value
+
+
+def significant_values(values: np.ndarray, q_values: np.ndarray, q: float = 0.05) -> np.ndarray:
+    "`values (P,)` where `q_values (P,)` is below `q`, NaN elsewhere (a NaN q is not significant); float64."
+    values, q_values = np.asarray(values, dtype=np.float64), np.asarray(q_values, dtype=np.float64)
+    if values.shape != q_values.shape:
+        raise ValueError(f"values {values.shape} and q_values {q_values.shape} must have the same shape (P,)")
+    return np.where(q_values < check_q(q), values, np.nan)  # (P,)
+
+
+def threshold_label(q_values: np.ndarray, q: float = 0.05) -> str:
+    "What a map thresholded at `q` shows, e.g. '812 of 1000 parcels at q < 0.05 (FDR)'."
+    q_values = np.asarray(q_values, dtype=np.float64)
+    return f"{int(np.sum(q_values < check_q(q)))} of {q_values.size} parcels at q < {check_q(q):g} (FDR)"
 
 # %% ../nbs/06_plotting.ipynb #0cf8e7da
 def network_scores(results: Mapping[str, np.ndarray] | pd.DataFrame, networks: Sequence[str] | None = None) -> pd.DataFrame:
@@ -620,8 +662,8 @@ def read_jsonl(path: str | os.PathLike) -> list[dict]:
     return records
 
 
-def run_scores(run_dir: str | os.PathLike, set_name: str | None = None) -> tuple[str, dict[str, np.ndarray]]:
-    "(set name, `{method: r (S, P)}`) from a run folder's `parcels.csv`; default set: the early-stopping set."
+def _run_table(run_dir: str | os.PathLike, set_name: str | None = None) -> tuple[str, pd.DataFrame, Path]:
+    "(set name, its rows of the run folder's `parcels.csv`, the file's path); default set: the early-stopping set."
     run_dir = Path(run_dir)
     table_path, metrics_path = run_dir / "parcels.csv", run_dir / "metrics.json"
     if not table_path.is_file():
@@ -633,16 +675,43 @@ def run_scores(run_dir: str | os.PathLike, set_name: str | None = None) -> tuple
         set_name = meta.get("early_stop") if meta.get("early_stop") in set(table.set) else table.set.iloc[0]
     if set_name not in set(table.set):
         raise ValueError(f"set {set_name!r} is not in {table_path}; it has {sorted(set(table.set))}")
-    rows = table[table.set == set_name]
-    methods = [c.removeprefix("r_") for c in table.columns if c.startswith("r_")]
+    return set_name, table[table.set == set_name], table_path
+
+
+def run_scores(run_dir: str | os.PathLike, set_name: str | None = None) -> tuple[str, dict[str, np.ndarray]]:
+    "(set name, `{method: r (S, P)}`) from a run folder's `parcels.csv`; default set: the early-stopping set."
+    set_name, rows, _ = _run_table(run_dir, set_name)
+    methods = [c.removeprefix("r_") for c in rows.columns if c.startswith("r_")]
     return set_name, {m: rows.pivot(index="subject", columns="parcel", values=f"r_{m}").to_numpy() for m in methods}
 
 
+def run_q_values(run_dir: str | os.PathLike, set_name: str | None = None,
+                 tests: Sequence[str] = ("model", "model_vs_baseline")) -> tuple[str, dict[str, np.ndarray]]:
+    "(set name, `{test: q (P,)}`): the FDR q of the subject mean, `q_mean_<test>` of `parcels.csv` (on each subject's row)."
+    set_name, rows, table_path = _run_table(run_dir, set_name)
+    missing = [f"q_mean_{t}" for t in tests if f"q_mean_{t}" not in rows.columns]
+    if missing:
+        raise UsageError(f"{table_path} has no column{'s' * (len(missing) > 1)} {', '.join(missing)}: the run was written by an xsub from before "
+                         f"the per-parcel significance tests, so its maps cannot be thresholded at q. Fix: rerun it "
+                         f"with a current xsub (xsub_train writes p and q columns into parcels.csv) or plot it without q.")
+    return set_name, {t: rows.groupby("parcel")[f"q_mean_{t}"].first().to_numpy() for t in tests}  # (P,) parcel order
+
+
 def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: str | os.PathLike | None = None,
-             download: bool = False, dpi: int = 150) -> dict[str, Path]:
-    "Write a run's figures (learning curve, r by network, surface map of r, model - baseline) into `run_dir`."
+             download: bool = False, dpi: int = 150, q: float | None = None) -> dict[str, Path]:
+    """Write a run's figures (learning curve, r by network, surface map of r, model - baseline) into `run_dir`.
+
+    With `q` (e.g. 0.05) the maps colour only the parcels whose subject mean has an FDR q below it (`q_mean_model`,
+    `q_mean_model_vs_baseline` of `parcels.csv`) and go to files of their own, e.g. `surface_r_model_q0.05.png`.
+    """
     run_dir = Path(run_dir)
     set_name, scores = run_scores(run_dir, set_name)  # {method: (S, P)}
+    q_values = {}  # {test: (P,)}
+    if q is not None:  # checked before any figure is written: a bad q or a run without q values is an error
+        q = check_q(q)
+        tests = ("model", "model_vs_baseline") if "baseline" in scores else ("model",)
+        q_values = run_q_values(run_dir, set_name, tests)[1]
+    suffix = "" if q is None else f"_q{q:g}"  # e.g. surface_r_model_q0.05.png: the full maps are kept
     paths = {}
     curve = next((p for p in (run_dir / "selection" / "metrics.jsonl", run_dir / "metrics.jsonl") if p.is_file()), None)
     if curve is not None:  # the choosing run's curve (inner and reported r per epoch) when there is one
@@ -673,14 +742,16 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
               f"{ATLAS_ENV} to a folder with schaefer_2018/, or run `xsub_plot {run_dir}` with a network")
         return paths
     model_r = np.nanmean(scores["model"], axis=0)  # (P,) mean over subjects
-    paths["surface_r_model"] = run_dir / "surface_r_model.png"
+    key = f"surface_r_model{suffix}"
+    paths[key] = run_dir / f"{key}.png"
     plt.close(plot_surface_map(model_r, atlas, title=f"{set_name}, model, mean over {len(scores['model'])} subjects",
-                               out=paths["surface_r_model"], dpi=dpi))
+                               out=paths[key], dpi=dpi, q_values=q_values.get("model"), q=q))
     if "baseline" in scores:
-        paths["surface_model_minus_baseline"] = run_dir / "surface_model_minus_baseline.png"
+        key = f"surface_model_minus_baseline{suffix}"
+        paths[key] = run_dir / f"{key}.png"
         plt.close(plot_difference_map(model_r, np.nanmean(scores["baseline"], axis=0), ("model", "leave-one-out mean"),
-                                      atlas, title=f"{set_name}, mean over subjects", out=paths["surface_model_minus_baseline"],
-                                      dpi=dpi))
+                                      atlas, title=f"{set_name}, mean over subjects", out=paths[key], dpi=dpi,
+                                      q_values=q_values.get("model_vs_baseline"), q=q))
     return paths
 
 # %% ../nbs/06_plotting.ipynb #7fc2dc16
@@ -688,11 +759,12 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
 def xsub_plot(run_dir: str,  # folder written by xsub_train (has parcels.csv and metrics.jsonl)
               set_name: str | None = None,  # validation set to map (default: the early-stopping set)
               atlas_dir: str | None = None,  # folder holding schaefer_2018/ (default: $XSUB_ATLAS_DIR, then nilearn's)
-              offline: bool = False):  # never download the atlas (default: nilearn fetches it when it is not on disk)
+              offline: bool = False,  # never download the atlas (default: nilearn fetches it when it is not on disk)
+              q: float | None = None):  # maps of only the parcels with FDR q < Q, e.g. 0.05 (files surface_*_qQ.png)
     "Write the figures of an xsub_train run (learning curve, r by network, brain maps) into its folder."
     missing = [name for name in ("parcels.csv", "metrics.json") if not (Path(run_dir) / name).is_file()]
     if missing:
         raise UsageError(f"{run_dir} has no {' or '.join(missing)}: pass the --out-dir of a finished xsub_train run "
                          f"(a killed one finishes with xsub_train --resume {run_dir}).")
-    for name, path in plot_run(run_dir, set_name, atlas_dir, download=not offline).items():
-        print(f"{name:30s} {path}")
+    for name, path in plot_run(run_dir, set_name, atlas_dir, download=not offline, q=q).items():
+        print(f"{name:36s} {path}")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import ctypes
 import dataclasses
 import json
@@ -16,14 +17,16 @@ import sys
 import tempfile
 import time
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 import scipy.stats
 import torch
+import torch.distributed as dist
 import torch.nn.functional as F
+from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
@@ -35,13 +38,14 @@ from .models import CrossSubjectEncoder, leave_one_out_mean
 from .synthetic import CommandParser, HelpFormatter, UsageError, make_synthetic, spell_flags
 
 # %% auto #0
-__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'CLOSED_FORM_ALPHAS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
-           'keep_freed_memory', 'parse_val_set', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field',
-           'check_device', 'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'split_data',
-           'load_data', 'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks',
-           'group_mean_pca', 'decoder_stats', 'fit_gain_and_decoder', 'squared_error', 'choose_alpha',
-           'closed_form_start', 'TrainResult', 'adamw', 'learning_rate', 'validate', 'train', 'chosen_epoch',
-           'fit_model', 'training_note']
+__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'CLOSED_FORM_ALPHAS', 'MICRO_BATCH_VALUES', 'TrainConfig', 'config_parser',
+           'parse_config', 'resolve_device', 'keep_freed_memory', 'parse_val_set', 'val_set_runs', 'data_root',
+           'is_algonauts', 'receptive_field', 'check_device', 'check_config', 'config_changes', 'with_default_split',
+           'load_dataset', 'split_data', 'load_data', 'predict_runs', 'score_runs', 'save_checkpoint',
+           'load_checkpoint', 'load_model', 'fold_masks', 'group_mean_pca', 'decoder_stats', 'fit_gain_and_decoder',
+           'squared_error', 'choose_alpha', 'closed_form_start', 'TrainResult', 'adamw', 'learning_rate', 'validate',
+           'micro_batch_size', 'rank_batches', 'distributed', 'process_device', 'init_distributed', 'barrier',
+           'from_main_process', 'train', 'chosen_epoch', 'fit_model', 'training_note']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -71,6 +75,8 @@ class TrainConfig:
     warmup_steps: int = _knob(20, "steps of linear learning-rate warm-up from 0")
     weight_decay: float = _knob(0.0, "AdamW weight decay (on weight matrices and conv filters)")
     batch_size: int = _knob(16, "clips per batch")
+    micro_batch: int = _knob(0, "clips per forward/backward pass, their gradients added up to the batch's (0: as "
+                                "many as keep a pass under 16M values; bounds memory with many subjects)")
     sample_length: int = _knob(64, "TRs per training clip")
     samples_per_epoch: int = _knob(800, "training clips per epoch (an epoch is the interval between validations)")
     epochs: int = _knob(8, "maximum number of epochs")
@@ -238,6 +244,7 @@ def _ranges(config: TrainConfig) -> list[str]:
                            ("warmup_steps", config.warmup_steps >= 0, "0 or more"),
                            ("weight_decay", math.isfinite(config.weight_decay) and config.weight_decay >= 0, "0 or more"),
                            ("batch_size", config.batch_size >= 1, "at least 1"),
+                           ("micro_batch", config.micro_batch >= 0, "0 (automatic) or more"),
                            ("sample_length", config.sample_length >= 1, "at least 1"),
                            ("samples_per_epoch", config.samples_per_epoch >= 1, "at least 1"),
                            ("epochs", config.epochs >= 0, "0 (the start alone) or more"),
@@ -608,6 +615,13 @@ def _check_compatible(state: dict, config: TrainConfig, model_args: dict, path) 
                          f"checkpoint's settings (load_checkpoint(path)['config']), or start a new run.")
 
 
+def _per_subject(r: Sequence[float], most: int = 8) -> str:
+    "Each subject's r for a few subjects; min, median and max for many (a log line stays a line)."
+    if len(r) <= most:
+        return " ".join(f"{v:.3f}" for v in r)
+    return f"{len(r)} subjects: min {np.min(r):.3f}, median {np.median(r):.3f}, max {np.max(r):.3f}"
+
+
 def _log_line(row: dict, n_epochs: int) -> str:
     "One line per epoch: loss, per-subject val r, time, throughput (and GPU memory)."
     start = row.get("start", {})
@@ -616,7 +630,7 @@ def _log_line(row: dict, n_epochs: int) -> str:
     parts = [f"epoch {row['epoch']:>2}/{n_epochs}", f"loss {row['train_loss']:.4f}" if row["train_loss"] is not None
              else begin]
     for name, v in row["val"].items():
-        parts.append(f"{name} r {v['r']:.3f} [" + " ".join(f"{r:.3f}" for r in v["r_subjects"]) + "]")
+        parts.append(f"{name} r {v['r']:.3f} [{_per_subject(v['r_subjects'])}]")
     if row["time_s"]:
         parts.append(f"{row['time_s']:.1f} s, {row['samples_per_s']:.0f} samples/s")
     if row.get("gpu_mem_gb") is not None:
@@ -632,10 +646,66 @@ def validate(model: torch.nn.Module, val_sets: Mapping[str, Mapping], device=Non
         out[name] = {"r": float(np.nanmean(r)), "r_subjects": [float(v) for v in np.nanmean(r, axis=1)]}
     return out
 
+# %% ../nbs/03_train.ipynb #2b7182a3
+MICRO_BATCH_VALUES = 2 ** 24  # values in one forward/backward pass when micro_batch is 0: 64 MB per float32 activation
+
+
+def micro_batch_size(config: TrainConfig, n_subjects: int, n_parcels: int) -> int:
+    "Clips per forward/backward pass: `config.micro_batch`, or as many as keep a pass under `MICRO_BATCH_VALUES` values."
+    if config.micro_batch:
+        return config.micro_batch
+    return max(1, MICRO_BATCH_VALUES // (n_subjects * config.sample_length * n_parcels))
+
+
+def rank_batches(n_samples: int, batch_size: int, rank: int = 0, world_size: int = 1) -> list[list[int]]:
+    "Clip indices of every step's batch that process `rank` of `world_size` computes: every `world_size`-th clip."
+    return [list(range(start, min(start + batch_size, n_samples)))[rank::world_size]
+            for start in range(0, n_samples, batch_size)]
+
+
+def distributed() -> tuple[int, int]:
+    "(rank, world size) of this process in its `torch.distributed` process group; (0, 1) outside one."
+    if dist.is_available() and dist.is_initialized():
+        return dist.get_rank(), dist.get_world_size()
+    return 0, 1
+
+
+def process_device(device: str = "auto") -> torch.device:
+    "This process's device: `resolve_device(device)`; with several processes on CUDA, the GPU numbered LOCAL_RANK."
+    resolved = resolve_device(device)
+    if resolved.type == "cuda" and resolved.index is None and int(os.environ.get("WORLD_SIZE", "1")) > 1:
+        return torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))  # torchrun: one GPU per process
+    return resolved
+
+
+def init_distributed(device: str = "auto") -> tuple[int, int]:
+    "Join the process group `torchrun` describes (WORLD_SIZE, RANK, MASTER_ADDR, ...): NCCL on GPUs, gloo on CPU."
+    if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
+        where = process_device(device)
+        if where.type == "cuda":
+            torch.cuda.set_device(where)
+        dist.init_process_group("nccl" if where.type == "cuda" else "gloo")
+    return distributed()
+
+
+def barrier() -> None:
+    "Wait until every process of the group gets here (returns at once outside a group)."
+    if distributed()[1] > 1:
+        dist.barrier()
+
+
+def from_main_process(obj):
+    "`obj` as process 0 has it, on every process of the group (`broadcast_object_list`); `obj` outside a group."
+    if distributed()[1] == 1:
+        return obj
+    box = [obj]
+    dist.broadcast_object_list(box, src=0)
+    return box[0]
+
 # %% ../nbs/03_train.ipynb #ed616087
 def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
           out_dir: str | os.PathLike | None = None, resume: str | os.PathLike | None = None,
-          config_file: bool = True) -> TrainResult:
+          config_file: bool = True, on_epoch: Callable[[dict], None] | None = None) -> TrainResult:
     """Train a `CrossSubjectEncoder` on clips of `train_runs`, validating on whole runs each epoch.
 
     Parameters
@@ -647,6 +717,11 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     resume : a last.pt (or best.pt) of an interrupted run with the same config: training continues from it (a
         setting that changes results and differs from the checkpoint's is an error; see `RUNTIME_FIELDS`).
     config_file : write `config` to out_dir/config.json (`fit_model` writes its own).
+    on_epoch : called with each epoch's metrics row once it is logged and saved (a sweep's pruner reads it; an
+        exception raised there stops training).
+
+    In a `torch.distributed` process group (`init_distributed`; `torchrun`), every process computes its share of each
+    batch (`rank_batches`), DistributedDataParallel averages the gradients, and process 0 alone validates and writes.
 
     Returns
     -------
@@ -658,21 +733,27 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
         raise ValueError(f"early_stop={config.early_stop!r} is not among the validation sets {list(val_sets)}: "
                          f"set early_stop to one of them (or leave it unset: the first).")
     check_config(config, data=False)
+    rank, world_size = distributed()
+    main_process = rank == 0  # validates, logs and writes
+    if config.batch_size < world_size:
+        raise ValueError(f"batch_size={config.batch_size} is smaller than the {world_size} processes: each needs a clip.")
     out_dir = Path(out_dir if out_dir is not None else config.out_dir)
-    device = resolve_device(config.device)
+    device = process_device(config.device)
     data = ClipDataset(train_runs, config.sample_length, config.samples_per_epoch, shuffle=True, seed=config.seed)
     model_args = dict(n_subjects=data.n_subjects, n_parcels=data.n_parcels, **config.model_args())
-    state = load_checkpoint(resume) if resume is not None else None
+    resume = from_main_process(resume)  # the file process 0 sees (several machines need not share a disk)
+    state = from_main_process(load_checkpoint(resume) if resume is not None and main_process else None)
     if state is not None:  # checked before anything in out_dir is written
         _check_compatible(state, config, model_args, resume)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    if state is not None and not (out_dir / "best.pt").is_file():  # resumed into a new folder: bring the best along
-        best_path = Path(resume).with_name("best.pt")
+    if main_process:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    if state is not None and main_process and not (out_dir / "best.pt").is_file():  # resumed into a new folder
+        best_path = Path(resume).with_name("best.pt")  # bring the best along
         if not best_path.is_file():
             raise FileNotFoundError(f"{best_path} is missing: resuming from {resume} needs its run's best.pt.")
         with atomic_write(out_dir / "best.pt") as tmp:
             shutil.copyfile(best_path, tmp)
-    if config_file:
+    if config_file and main_process:
         write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
     if config.keep_freed_memory:
         keep_freed_memory()
@@ -689,9 +770,14 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
         optimizer.load_state_dict(state["optimizer"])
         torch.set_rng_state(state["rng"])
         metrics, start = list(state["metrics"]), state["epoch"] + 1
-    step_model = torch.compile(model) if config.compile else model
-    loader = DataLoader(data, batch_size=config.batch_size, shuffle=False, num_workers=config.num_workers,
-                        pin_memory=device.type == "cuda", persistent_workers=config.num_workers > 0)
+    wrapped = model if world_size == 1 else DistributedDataParallel(  # averages gradients over the processes
+        model, device_ids=[device.index] if device.type == "cuda" else None)
+    step_model = torch.compile(wrapped) if config.compile else wrapped
+    micro = micro_batch_size(config, data.n_subjects, data.n_parcels)  # clips per forward/backward pass
+    batch_sizes = [len(b) for b in rank_batches(len(data), config.batch_size)]  # clips in each step's whole batch
+    loader = DataLoader(data, batch_sampler=rank_batches(len(data), config.batch_size, rank, world_size),
+                        num_workers=config.num_workers, pin_memory=device.type == "cuda",
+                        persistent_workers=config.num_workers > 0)
 
     def checkpoint(epoch: int) -> dict:
         return {"config": config.to_dict(), "model_args": model_args, "model": model.state_dict(),
@@ -700,55 +786,77 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     def score(row: dict) -> float:
         return row["val"][stop_set]["r"] if val_sets else row["epoch"]  # no validation set: the last epoch
 
+    def scores() -> dict:  # process 0 validates; every process gets its numbers (they decide the best epoch)
+        return from_main_process(validate(model, val_sets, device) if main_process else None)
+
     if not metrics:  # epoch 0: before any gradient step (the closed form, or the leave-one-out mean)
-        metrics.append({"epoch": 0, "train_loss": None, "val": validate(model, val_sets, device), "time_s": 0.0,
-                        "samples_per_s": 0.0, "lr": 0.0, "start": start_info})
-        print(_log_line(metrics[-1], config.epochs))
-        save_checkpoint(out_dir / "best.pt", checkpoint(0))
-        save_checkpoint(out_dir / "last.pt", checkpoint(0))
+        metrics.append({"epoch": 0, "train_loss": None, "val": scores(), "time_s": 0.0, "samples_per_s": 0.0,
+                        "lr": 0.0, "start": start_info})
+        if main_process:
+            print(_log_line(metrics[-1], config.epochs))
+            save_checkpoint(out_dir / "best.pt", checkpoint(0))
+            save_checkpoint(out_dir / "last.pt", checkpoint(0))
     best = max(metrics, key=score)
     for epoch in range(start, config.epochs + 1):
         if best is not None and config.patience and epoch - 1 - best["epoch"] >= config.patience:
-            print(f"early stop: no improvement on {stop_set} for {config.patience} epochs")
+            if main_process:
+                print(f"early stop: no improvement on {stop_set} for {config.patience} epochs")
             break
         model.train()
         data.set_epoch(epoch)
         t0, total, n_seen = time.perf_counter(), 0.0, 0
         if device.type == "cuda":
             torch.cuda.reset_peak_memory_stats(device)
-        bar = tqdm(loader, desc=f"epoch {epoch}", leave=False, disable=None if config.progress else True)
+        bar = tqdm(loader, desc=f"epoch {epoch}", leave=False,
+                   disable=None if config.progress and main_process else True)
         for step, clips in enumerate(bar):
-            clips = clips.to(device, non_blocking=True)  # (N, S, L, P)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
-                pred = step_model(clips)  # (N, S, L, P)
-            loss = F.mse_loss(pred.float(), clips)  # every subject predicted from the others
-            value = loss.item()  # one device sync per step
+            clips = clips.to(device, non_blocking=True)  # (n, S, L, P): this process's clips of the step's batch
+            optimizer.zero_grad(set_to_none=True)
+            parts = clips.split(micro)  # [(m, S, L, P)]: a forward/backward pass each; their gradients add up
+            step_loss = torch.zeros((), device=device)
+            for i, part in enumerate(parts):
+                last_part = i == len(parts) - 1  # DDP averages the gradients over processes once, after the last
+                with wrapped.no_sync() if world_size > 1 and not last_part else contextlib.nullcontext():
+                    with torch.autocast(device.type, dtype=torch.bfloat16, enabled=config.bf16):
+                        pred = step_model(part)  # (m, S, L, P)
+                    share = len(part) * world_size / batch_sizes[step]  # of the whole batch's mean (DDP divides by
+                    loss = F.mse_loss(pred.float(), part) * share  # the number of processes): every subject predicted
+                    loss.backward()  # from the others
+                step_loss += loss.detach()
+            if world_size > 1:
+                dist.all_reduce(step_loss)  # the whole batch's loss on every process
+                step_loss /= world_size
+            value = step_loss.item()  # one device sync per step
             if not math.isfinite(value):
                 raise FloatingPointError(
                     f"Loss is {value} at epoch {epoch}, step {step} (batch {step + 1} of {len(loader)}): "
                     f"check the data for NaN/Inf or huge values (zscore=True helps) or lower lr (now {config.lr}).")
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
             for group in optimizer.param_groups:  # a function of the global step only: resumes exactly
                 group["lr"] = learning_rate(config, (epoch - 1) * len(loader) + step, config.epochs * len(loader))
             optimizer.step()
-            total, n_seen = total + value * len(clips), n_seen + len(clips)
+            total, n_seen = total + value * batch_sizes[step], n_seen + batch_sizes[step]
             bar.set_postfix(loss=f"{value:.4f}", samples_s=f"{n_seen / (time.perf_counter() - t0):.0f}")
         elapsed = time.perf_counter() - t0
-        row = {"epoch": epoch, "train_loss": total / n_seen, "val": validate(model, val_sets, device),
-               "time_s": elapsed, "samples_per_s": n_seen / elapsed, "lr": optimizer.param_groups[0]["lr"]}
+        row = {"epoch": epoch, "train_loss": total / n_seen, "val": scores(), "time_s": elapsed,
+               "samples_per_s": n_seen / elapsed, "lr": optimizer.param_groups[0]["lr"]}
         if device.type == "cuda":
             row["gpu_mem_gb"] = torch.cuda.max_memory_allocated(device) / 1e9
         metrics.append(row)
-        print(_log_line(row, config.epochs))
-        write_text_atomic(out_dir / "metrics.jsonl", "".join(json.dumps(m) + "\n" for m in metrics))
-        if best is None or score(row) > score(best):
-            best = row
-            save_checkpoint(out_dir / "best.pt", checkpoint(epoch))
-        save_checkpoint(out_dir / "last.pt", checkpoint(epoch))
-    model = load_model(out_dir / "best.pt", device)
-    return TrainResult(model, metrics, best["epoch"], best["val"][stop_set]["r"] if val_sets else float("nan"),
+        improved = best is None or score(row) > score(best)
+        best = row if improved else best
+        if main_process:
+            print(_log_line(row, config.epochs))
+            write_text_atomic(out_dir / "metrics.jsonl", "".join(json.dumps(m) + "\n" for m in metrics))
+            if improved:
+                save_checkpoint(out_dir / "best.pt", checkpoint(epoch))
+            save_checkpoint(out_dir / "last.pt", checkpoint(epoch))
+        if on_epoch is not None:
+            on_epoch(row)
+    weights = from_main_process(load_checkpoint(out_dir / "best.pt")["model"] if main_process else None)
+    model.load_state_dict(weights)
+    return TrainResult(model.eval(), metrics, best["epoch"], best["val"][stop_set]["r"] if val_sets else float("nan"),
                        out_dir, stop_set, metrics[0].get("start", start_info))
+
 
 # %% ../nbs/03_train.ipynb #dd0f586c
 def chosen_epoch(metrics: Sequence[Mapping], set_name: str = "inner", p_value: float = 0.05) -> int:
@@ -781,24 +889,28 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
     """
     check_config(config, data=False)
     out_dir = Path(out_dir if out_dir is not None else config.out_dir)
+    main_process = distributed()[0] == 0  # process 0 of a torchrun group (or the only one) writes and prints
 
     def last(folder: Path) -> Path | None:  # where a killed part continues from
         return folder / "last.pt" if resume and (folder / "last.pt").is_file() else None
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))  # the recipe's settings
+    if main_process:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))  # the recipe's settings
     if not config.inner_val:
         return train(dataclasses.replace(config, patience=0), train_runs, None, out_dir, last(out_dir), config_file=False)
     inner_train, inner = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
     if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
         raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
                          f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
-    print(f"choosing the number of epochs on the last {config.inner_val:g} of every training run")
+    if main_process:
+        print(f"choosing the number of epochs on the last {config.inner_val:g} of every training run")
     selection = train(dataclasses.replace(config, early_stop="inner"), inner_train, {"inner": inner, **(val_sets or {})},
                       out_dir / "selection", last(out_dir / "selection"))
     epochs = chosen_epoch(selection.metrics, "inner")
-    print(f"chosen on the inner split: {epochs} epochs (inner r {selection.metrics[epochs]['val']['inner']['r']:.3f}, "
-          f"start {selection.metrics[0]['val']['inner']['r']:.3f}); training on all the runs")
+    if main_process:
+        print(f"chosen on the inner split: {epochs} epochs (inner r {selection.metrics[epochs]['val']['inner']['r']:.3f}, "
+              f"start {selection.metrics[0]['val']['inner']['r']:.3f}); training on all the runs")
     final = train(dataclasses.replace(config, epochs=epochs, patience=0), train_runs, None, out_dir, last(out_dir),
                   config_file=False)
     final.selection = selection
