@@ -45,7 +45,8 @@ def test_significance_in_chunks_equals_all_parcels_at_once():
     model = {"r": target["r"] + 2 * rng.standard_normal((3, 200, 50)).astype(np.float32)}
     baseline = {"r": target["r"] + 3 * rng.standard_normal((3, 200, 50)).astype(np.float32)}
     whole = parcel_significance(model, baseline, target, n_draws=200)
-    chunked = parcel_significance(model, baseline, target, n_draws=200, max_null_bytes=200 * 3 * 8 * 7)  # 7 parcels
+    seven_parcels = 3 * 8 * (8 * 200 + 12 * 200) * 7  # bytes of work arrays for 7 parcels of 3 subjects and 200 TRs
+    chunked = parcel_significance(model, baseline, target, n_draws=200, max_bytes=seven_parcels)
     assert whole.keys() == chunked.keys()
     for key in whole:
         np.testing.assert_array_equal(whole[key], chunked[key], err_msg=key)

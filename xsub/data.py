@@ -521,9 +521,9 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
 
 # %% ../nbs/00_data.ipynb #eb83ca37
 def _as_run(x):
-    "A run as a contiguous float32 array (S, T, P), or a lazy run (anything with .shape that slices) as it is."
+    "A run as a float32 array (S, T, P), a view where it is one (a time split of a run), or a lazy run as it is."
     if isinstance(x, (np.ndarray, torch.Tensor, list, tuple)):
-        return np.ascontiguousarray(np.asarray(x), dtype=np.float32)  # no copy if already float32 and contiguous
+        return np.asarray(np.asarray(x), dtype=np.float32)  # no copy if float32 already: clips are sliced from it
     return x
 
 class ClipDataset(Dataset):

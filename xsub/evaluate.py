@@ -276,27 +276,31 @@ def p_value(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
 
 def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Mapping[str, np.ndarray],
                         runs: Mapping[str, object], n_draws: int = 1000, block: int = 40, seed: int = 0,
-                        max_null_bytes: float = 64e6) -> dict:
+                        max_bytes: float = 256e6) -> dict:
     """p and FDR q values per subject and parcel `(S, P)`, and for the mean over subjects `(P,)`, of three tests.
 
     `model` and `baseline`: is the r above what a prediction out of step with the data reaches (`shift_null`)?
     `model_vs_baseline`: is the model's r above the baseline's (`swap_null`)? Runs are joined in time; q values are
     Benjamini-Hochberg over parcels (`scipy.stats.false_discovery_control`), per subject and for the mean. Parcels go
-    through in chunks whose null takes at most `max_null_bytes` (the draws do not depend on the chunk: same result).
+    through in chunks whose work arrays (the null, the series in float64 and their transforms) take about `max_bytes`
+    at most; the draws do not depend on the chunk, so neither do the results.
     """
     names = list(runs)
-    def joined(preds):  # {run: (S, T, P)} -> (S, sum T, P)
-        return np.concatenate([np.asarray(preds[n], dtype=np.float32) for n in names], axis=1)
-    y, model, baseline = joined(runs), joined(model_pred), joined(baseline_pred)
-    n_subjects, _, n_parcels = y.shape
-    chunk = max(1, int(max_null_bytes // (n_draws * n_subjects * 8)))  # parcels per chunk: a float64 null each
+    n_subjects, n_parcels = np.shape(runs[names[0]])[0], np.shape(runs[names[0]])[2]
+    n_trs = sum(np.shape(runs[n])[1] for n in names)
+    per_parcel = n_subjects * 8 * (8 * n_draws + 12 * n_trs)  # bytes of one parcel's nulls and float64 work arrays
+    chunk = max(1, int(max_bytes // per_parcel))  # parcels per chunk
+
+    def joined(preds, part: slice) -> np.ndarray:  # {run: (S, T, P)} -> (S, sum T, chunk): the chunk's parcels only
+        return np.concatenate([np.asarray(preds[n][..., part], dtype=np.float32) for n in names], axis=1)
+
     p = {name: ([], []) for name in ("model", "baseline", "model_vs_baseline")}  # per test: (S, chunk), (chunk,) pieces
     for start in range(0, n_parcels, chunk):
         part = slice(start, start + chunk)
-        tests = {"model": lambda: shift_null(model[..., part], y[..., part], n_draws, seed=seed),
-                 "baseline": lambda: shift_null(baseline[..., part], y[..., part], n_draws, seed=seed),
-                 "model_vs_baseline": lambda: swap_null(model[..., part], baseline[..., part], y[..., part], n_draws,
-                                                        block, seed)}
+        y, model, baseline = joined(runs, part), joined(model_pred, part), joined(baseline_pred, part)
+        tests = {"model": lambda: shift_null(model, y, n_draws, seed=seed),
+                 "baseline": lambda: shift_null(baseline, y, n_draws, seed=seed),
+                 "model_vs_baseline": lambda: swap_null(model, baseline, y, n_draws, block, seed)}
         for name, test in tests.items():
             observed, null = test()  # (S, chunk), (n_draws, S, chunk)
             p[name][0].append(p_value(observed, null))  # (S, chunk)

@@ -404,11 +404,24 @@ def predict_runs(model: torch.nn.Module, runs: Mapping[str, object], device: str
 
 
 def score_runs(predictions: Mapping[str, np.ndarray], runs: Mapping[str, object]) -> np.ndarray:
-    "Pearson r per subject and parcel `(S, P)` over the concatenated runs."
+    "Pearson r per subject and parcel `(S, P)` over the runs laid end to end: two passes, one run in memory at a time."
     names = list(runs)
-    pred = np.concatenate([predictions[n] for n in names], axis=1)  # (S, sum T, P)
-    target = np.concatenate([np.asarray(runs[n], dtype=np.float32) for n in names], axis=1)  # (S, sum T, P)
-    return pearson_r(pred, target, 1)  # (S, P)
+    n_trs = sum(np.shape(runs[n])[1] for n in names)
+
+    def run_pair(name: str) -> tuple[np.ndarray, np.ndarray]:  # (S, T, P) each, float64
+        return np.asarray(predictions[name], dtype=np.float64), np.asarray(runs[name], dtype=np.float64)
+
+    mean_x, mean_y = 0.0, 0.0
+    for name in names:  # pass 1: the means over all TRs (S, P)
+        x, y = run_pair(name)
+        mean_x, mean_y = mean_x + x.sum(1) / n_trs, mean_y + y.sum(1) / n_trs
+    sxy, sxx, syy = 0.0, 0.0, 0.0
+    for name in names:  # pass 2: centred cross and square sums (S, P)
+        x, y = run_pair(name)
+        x, y = x - mean_x[:, None], y - mean_y[:, None]  # (S, T, P)
+        sxy, sxx, syy = sxy + (x * y).sum(1), sxx + (x * x).sum(1), syy + (y * y).sum(1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN where a series is constant (r is undefined)
+        return (sxy / np.sqrt(sxx * syy)).astype(np.float32)  # (S, P)
 
 # %% ../nbs/03_train.ipynb #cb73b8be
 def save_checkpoint(path: str | os.PathLike, state: dict) -> Path:
