@@ -10,7 +10,8 @@ import dataclasses
 import io
 import json
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import matplotlib.pyplot as plt
@@ -22,6 +23,11 @@ from .data import split_tail, write_text_atomic
 from .evaluate import score_methods
 from .plotting import save_figure
 from .synthetic import UsageError, console_script
+try:
+    import fcntl  # POSIX file locks
+except ImportError:  # Windows: no lock around the study's creation
+    fcntl = None
+
 from .train import RUNTIME_FIELDS, TrainConfig, check_config, load_data, receptive_field, train
 
 # %% auto #0
@@ -164,6 +170,15 @@ def _study_settings(config: TrainConfig, choices: Mapping[str, Sequence]) -> dic
     return json.loads(json.dumps(fixed))  # plain JSON values, as the study stores them
 
 
+@contextmanager
+def _study_lock(out_dir: Path) -> Iterator[None]:
+    "An exclusive lock while a study's SQLite file is created or joined: processes that create it at once collide."
+    with open(out_dir / ".study.lock", "a") as handle:
+        if fcntl is not None:
+            fcntl.flock(handle, fcntl.LOCK_EX)  # waits for the other process; released when this one ends
+        yield
+
+
 def run_sweep(config: TrainConfig, out_dir: str | Path, n_trials: int = 20, ablation: bool = True,
               choices: Mapping[str, Sequence] = DESIGN_CHOICES, seed: int = 0) -> dict:
     """Run `n_trials` trials of the study in `out_dir/study.db` (created, or joined) and write its ablation table.
@@ -189,15 +204,16 @@ def run_sweep(config: TrainConfig, out_dir: str | Path, n_trials: int = 20, abla
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
-    study = optuna.create_study(study_name="xsub", storage=f"sqlite:///{(out_dir / 'study.db').resolve()}",
-                                direction="maximize", load_if_exists=True,
-                                sampler=optuna.samplers.TPESampler(seed=seed),
-                                pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1))
-    settings = _study_settings(config, choices)
-    stored = study.user_attrs.get("settings")
-    if stored is None:
-        study.set_user_attr("settings", settings)
-    elif stored != settings:
+    with _study_lock(out_dir):  # one process at a time creates (or joins) the SQLite file
+        study = optuna.create_study(study_name="xsub", storage=f"sqlite:///{(out_dir / 'study.db').resolve()}",
+                                    direction="maximize", load_if_exists=True,
+                                    sampler=optuna.samplers.TPESampler(seed=seed),
+                                    pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1))
+        settings = _study_settings(config, choices)
+        stored = study.user_attrs.get("settings")
+        if stored is None:
+            study.set_user_attr("settings", settings)
+    if stored is not None and stored != settings:
         differ = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
         raise UsageError(f"{out_dir / 'study.db'} holds a study with other settings ({', '.join(differ)}): use its "
                          f"settings to join it, or another --out-dir.")
@@ -205,8 +221,9 @@ def run_sweep(config: TrainConfig, out_dir: str | Path, n_trials: int = 20, abla
     inner_train, inner = split_tail(train_runs, config.inner_val or 0.2, gap=receptive_field(config))
     sets = {"inner": inner, **val_sets}
     if ablation:
-        for params in ablation_params(config, choices):
-            study.enqueue_trial(params, user_attrs={"ablation": True}, skip_if_exists=True)
+        with _study_lock(out_dir):  # queued once, whoever comes first
+            for params in ablation_params(config, choices):
+                study.enqueue_trial(params, user_attrs={"ablation": True}, skip_if_exists=True)
     if n_trials:
         study.optimize(lambda trial: run_trial(trial, config, inner_train, sets, choices), n_trials=n_trials,
                        show_progress_bar=False)
