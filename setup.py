@@ -48,7 +48,6 @@ setuptools.setup(
     include_package_data = True,
     install_requires = requirements,
     extras_require={ 'dev': dev_requirements, 'srm': shlex.split(cfg.get('srm_requirements', '')),
-                     'ridge': shlex.split(cfg.get('ridge_requirements', '')),
                      'sweep': shlex.split(cfg.get('sweep_requirements', '')) },
     dependency_links = cfg.get('dep_links','').split(),
     python_requires  = '>=' + cfg['min_python'],

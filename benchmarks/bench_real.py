@@ -8,7 +8,8 @@ shorter ones are the first TRs of the training side). The validated part is the 
 Methods, all trained on the same TRs (the model's are what `xsub_train` trains on: its training part ends a gap of
 the model's receptive field before the validated part, so the others get those TRs too only where said):
 - loo: the leave-one-out mean of the other subjects, same voxel (no parameters).
-- ridge_xsub: xsub's `RidgeFIR` (PCA of the others' voxels, FIR delays, alpha per voxel by blocked CV in time).
+- ridge_fir: xsub's `RidgeFIR` (PCA of the others' voxels, FIR delays, alpha per voxel by blocked CV in time, fitted
+  by himalaya's `RidgeCV`).
 - ridge_plain: sklearn PCA(100) of the others' voxels, delays -1/0/+1 TR, RidgeCV (alphas 1e-1..1e5, one per voxel).
 - model: `xsub.evaluate.run_experiment` with the default `TrainConfig` (what `xsub_train --dataset sherlock` runs).
 
@@ -29,7 +30,7 @@ import numpy as np
 
 from xsub.data import SHERLOCK_SUBJECTS, fetch_sherlock, pearson_r, tail_length
 
-METHODS = ("loo", "ridge_xsub", "ridge_plain", "model")
+METHODS = ("loo", "ridge_fir", "ridge_plain", "model")
 
 
 def cell_data(n_subjects: int, n_train: int, gap: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -98,7 +99,7 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
         if method == "loo":
             from xsub.evaluate import leave_one_out_predictions
             pred = leave_one_out_predictions({"sherlock": val})["sherlock"]  # (S, T, P)
-        elif method == "ridge_xsub":
+        elif method == "ridge_fir":
             from xsub.baselines import RidgeFIR
             pred = RidgeFIR().fit({"sherlock": train}).predict({"sherlock": val})["sherlock"]
         else:
@@ -147,7 +148,7 @@ def main(argv=None) -> None:
                       + " ".join(f"{d:+.3f}" for d in diff))
     if {"model", "loo"} <= set(args.methods):
         print("\nmodel - loo:  " + "  ".join(f"S{s}/{t}: {res['model'][0] - res['loo'][0]:+.3f}" for s, t, res in rows))
-        ridges = [m for m in ("ridge_xsub", "ridge_plain") if m in args.methods]
+        ridges = [m for m in ("ridge_fir", "ridge_plain") if m in args.methods]
         if ridges:
             print("model - best ridge:  " + "  ".join(
                 f"S{s}/{t}: {res['model'][0] - max(res[m][0] for m in ridges):+.3f}" for s, t, res in rows))

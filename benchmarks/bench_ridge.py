@@ -1,4 +1,4 @@
-"""RidgeFIR's two solvers side by side: xsub's sufficient statistics (the default) and himalaya's `RidgeCV`.
+"""RidgeFIR's two solvers: himalaya's `RidgeCV` on fold summaries (the default) and xsub's sufficient statistics.
 
 Fits the default ridge baseline (PCA of the other subjects, delays -3..3, alpha per parcel by leave-runs-out CV) with
 each solver on Sherlock (16 subjects, 481 voxels, 1348 training TRs; needs $XSUB_DATA or a network) and on a synthetic

@@ -5,10 +5,11 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.linear_model import Ridge
+from sklearn.model_selection import GroupKFold
 
-from xsub.baselines import (LeaveOneOutMean, RidgeFIR, SharedResponse, cc_max, compare, delayed, grouped_cv_alphas,
-                            noise_ceilings, read_model_scores, repeat_pairs, ridge_weights, signal_power,
-                            spearman_brown, split_half_r)
+from xsub.baselines import (LeaveOneOutMean, RidgeFIR, SharedResponse, cc_max, compare, delayed, fold_summaries,
+                            grouped_cv_alphas, held_out_sse, noise_ceilings, read_model_scores, repeat_pairs,
+                            ridge_weights, signal_power, spearman_brown, split_half_r)
 from xsub.data import load_runs
 from xsub.evaluate import score_methods, write_results
 from xsub.synthetic import make_synthetic, oracle_r
@@ -138,16 +139,16 @@ def test_ridge_one_run_uses_blocked_cv():
 
 @pytest.mark.parametrize("n_runs", [1, 4])
 def test_himalaya_solver_agrees_with_xsubs(n_runs):
-    """The same design, folds and alpha grid through himalaya's RidgeCV: the same r on new data, mostly the same alphas
-    (near ties may differ: himalaya scales the grid once and averages per-fold mean errors, xsub scales it per fold and
-    sums squared errors; with one run xsub centres each block) and close weights where the alpha is the same."""
-    pytest.importorskip("himalaya", reason="himalaya is not installed (pip install himalaya): its solver is not tested")
+    """The same design, folds and alpha grid through himalaya's RidgeCV (the default) and xsub's solver: the same r on
+    new data, mostly the same alphas (near ties may differ: himalaya's grid is relative to all training data's feature
+    energy, xsub's to each fold's training part) and close weights where the alpha is the same."""
     rng = np.random.default_rng(1)
     shared = rng.standard_normal((1, 400, 30))
     data = (shared + rng.standard_normal((5, 400, 30)) * np.linspace(0.3, 3, 30)).astype(np.float32)  # (S, T, P)
     runs = {f"run-{i}": x for i, x in enumerate(np.array_split(data, n_runs, axis=1))}
-    ours = RidgeFIR(n_components=8).fit(runs)
-    theirs = RidgeFIR(n_components=8, solver="himalaya", device="cpu").fit(runs)
+    ours = RidgeFIR(n_components=8, solver="xsub").fit(runs)
+    theirs = RidgeFIR(n_components=8, device="cpu").fit(runs)
+    assert (ours.solver_, theirs.solver_) == ("xsub", "himalaya")
     test = {"test": (shared[:, :200] + rng.standard_normal((5, 200, 30)) * np.linspace(0.3, 3, 30)).astype(np.float32)}
     r = {name: score_methods({"ridge": m.predict(test)}, test)["ridge"] for name, m in (("ours", ours), ("theirs", theirs))}
     np.testing.assert_allclose(r["theirs"].mean(), r["ours"].mean(), atol=5e-3)
@@ -157,6 +158,39 @@ def test_himalaya_solver_agrees_with_xsubs(n_runs):
         np.testing.assert_allclose(theirs.coef_[s][same], ours.coef_[s][same], atol=0.05 * np.abs(ours.coef_[s]).max())
     with pytest.raises(ValueError, match="one design shared by all targets"):
         RidgeFIR(features="parcel", solver="himalaya")
+    assert RidgeFIR(features="parcel").fit(runs).solver_ == "xsub"  # one design per parcel: xsub's solver
+
+
+@pytest.mark.parametrize("lengths", [(150,) * 8, (90, 200, 130, 170, 60, 240), (700,)])
+def test_fold_summaries_give_himalaya_the_same_fit(lengths):
+    """himalaya's RidgeCV on each fold's summary rows and on every TR: the same alpha per target, the same weights,
+    with runs of unequal length, and one run (one fold; Ridge on one summary of everything)."""
+    from himalaya.ridge import Ridge, RidgeCV
+    rng = np.random.default_rng(5)
+    weights = rng.standard_normal((30, 200)) * np.logspace(-2.5, 0, 200)  # (F, P)
+    pieces = []
+    for n in lengths:
+        x = rng.standard_normal((n, 30))
+        y = x @ weights + rng.standard_normal((n, 200))
+        pieces.append((x - x.mean(0), y - y.mean(0)))
+    x_all, y_all = (np.concatenate(a) for a in zip(*pieces))
+    if len(pieces) == 1:
+        rows_x, rows_y, splits = fold_summaries(pieces, 1)
+        assert rows_x.shape == (30, 30) and splits[0][0].size == 0
+        np.testing.assert_allclose(Ridge(alpha=50.0).fit(rows_x, rows_y).coef_, Ridge(alpha=50.0).fit(x_all, y_all).coef_,
+                                   atol=1e-10)
+        return
+    rows_x, rows_y, splits = fold_summaries(pieces, 4)
+    assert len(rows_x) <= 4 * 30 and len(splits) == 4
+    run_of_tr = np.repeat(np.arange(len(pieces)), lengths)
+    tr_splits = [(np.flatnonzero(~np.isin(run_of_tr, held)), np.flatnonzero(np.isin(run_of_tr, held)))
+                 for _, held in GroupKFold(4).split(np.arange(len(pieces)), groups=np.arange(len(pieces)))]
+    grid, score = np.logspace(-1, 5, 13), {"score_func": held_out_sse}
+    on_trs = RidgeCV(alphas=grid, cv=tr_splits, solver_params=score).fit(x_all, y_all)
+    on_rows = RidgeCV(alphas=grid, cv=splits, solver_params=score).fit(rows_x, rows_y)
+    np.testing.assert_array_equal(on_rows.best_alphas_, on_trs.best_alphas_)
+    np.testing.assert_allclose(on_rows.coef_, on_trs.coef_, atol=1e-10)
+    assert len(np.unique(on_trs.best_alphas_)) > 5
 
 
 def test_spearman_brown_moves_split_half_toward_truth(tiny):

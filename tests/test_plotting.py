@@ -1,5 +1,6 @@
 "Tests of xsub.plotting that do not belong in the lesson: atlas errors, offline use, every figure's PNG."
 import json
+import os
 import shutil
 import socket
 import sys
@@ -24,29 +25,31 @@ from xsub.plotting import (ATLAS_ENV, N_PARCELS, check_q, load_atlas, network_sc
                            threshold_label, xsub_plot)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared from the repository root
-SHARED_ATLAS = SHARED / "nilearn_data"
+# the atlas folder conftest.py found: $XSUB_ATLAS_DIR, ../shared/nilearn_data, or a copy fetched into a temp folder
+ATLAS_DIR = Path(os.environ.get(ATLAS_ENV) or SHARED / "nilearn_data")
+NO_ATLAS = (f"no atlas: {ATLAS_DIR}/schaefer_2018 is absent (offline without ../shared; set XSUB_ATLAS_DIR to a folder "
+            f"holding schaefer_2018/, or run with a network)")
 TEMPLATEFLOW_TSV = SHARED / "atlas" / "tpl-MNI152NLin2009cAsym_atlas-Schaefer2018_desc-1000Parcels7Networks_dseg.tsv"
 # parcels per hemisphere and network, copied from the count table of shared/docs/algonauts2025.md
 DOC_COUNTS = {"LH": dict(zip(NETWORKS, (81, 91, 61, 55, 29, 57, 126))),
               "RH": dict(zip(NETWORKS, (81, 103, 61, 66, 31, 72, 86)))}
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
-needs_atlas = pytest.mark.skipif(not (SHARED_ATLAS / "schaefer_2018").is_dir(),
-                                 reason=f"the shared atlas folder {SHARED_ATLAS}/schaefer_2018 is absent")
+needs_atlas = pytest.mark.skipif(not (ATLAS_DIR / "schaefer_2018").is_dir(), reason=NO_ATLAS)
 
 
 @pytest.fixture
 def atlas_env(monkeypatch):
-    "Point XSUB_ATLAS_DIR at the shared atlas."
-    monkeypatch.setenv(ATLAS_ENV, str(SHARED_ATLAS))
-    return SHARED_ATLAS
+    "Point XSUB_ATLAS_DIR at the atlas folder."
+    monkeypatch.setenv(ATLAS_ENV, str(ATLAS_DIR))
+    return ATLAS_DIR
 
 
 @pytest.fixture(scope="module")
 def atlas():
-    if not (SHARED_ATLAS / "schaefer_2018").is_dir():
-        pytest.skip(f"the shared atlas folder {SHARED_ATLAS}/schaefer_2018 is absent")
-    return load_atlas(SHARED_ATLAS)
+    if not (ATLAS_DIR / "schaefer_2018").is_dir():
+        pytest.skip(NO_ATLAS)
+    return load_atlas(ATLAS_DIR)
 
 
 @pytest.fixture
@@ -138,7 +141,7 @@ def test_empty_atlas_dir_clear_error(tmp_path, monkeypatch, no_network):
 @needs_atlas
 def test_algonauts_parcellation(tmp_path, atlas_env):
     path = tmp_path / "sub-01_space-MNI152NLin2009cAsym_atlas-Schaefer18_parcel-1000Par7Net_desc-dseg_parcellation.nii.gz"
-    shutil.copy(SHARED_ATLAS / "schaefer_2018" / schaefer_file_names(1)[1], path)
+    shutil.copy(ATLAS_DIR / "schaefer_2018" / schaefer_file_names(1)[1], path)
     atlas = load_atlas(parcellation=path)
     assert atlas.labels.shape == (182, 218, 182) and atlas.labels.max() == N_PARCELS
     with pytest.raises(FileNotFoundError, match="parcellation file"):

@@ -25,8 +25,7 @@ import scipy.stats
 import torch
 
 from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, is_subject_folder, load_folder, load_runs, parcel_networks,
-                       remove_stale_temp_files, save_runs,
-                       write_text_atomic, zscore_run, zscore_stats)
+                       remove_stale_temp_files, write_text_atomic, zscore_run, zscore_stats)
 from .models import leave_one_out_mean
 from .synthetic import UsageError, console_script, run_command, spell_flags
 from .train import (RUNTIME_FIELDS, TrainConfig, barrier, config_changes, config_parser, data_root, distributed,
@@ -42,9 +41,9 @@ except ImportError:  # Windows
 # %% auto #0
 __all__ = ['LOCK_FILE', 'RUN_FILES', 'PREDICT_FILES', 'leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids',
            'summarize', 'parcel_labels', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate',
-           'shift_null', 'swap_null', 'p_value', 'parcel_significance', 'significance_counts', 'run_files', 'run_lock',
-           'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train', 'predict_folder',
-           'xsub_predict']
+           'shift_null', 'swap_null', 'p_value', 'parcel_significance', 'significance_columns', 'significance_counts',
+           'run_files', 'run_lock', 'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train',
+           'predict_folder', 'xsub_predict']
 
 # %% ../nbs/04_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -313,6 +312,11 @@ def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Map
     return out
 
 
+def significance_columns(tests: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    "`parcel_significance`'s p and q values as parcels.csv columns (S, P): the subject mean's (P,) on every subject's row."
+    return {name: np.broadcast_to(values, tests["p_model"].shape) for name, values in tests.items()}
+
+
 def significance_counts(tests: Mapping[str, np.ndarray], q: float = 0.05, subjects: Sequence | None = None) -> dict:
     "Parcels with q below `q`, per test: for the mean over subjects and per subject (for metrics.json)."
     names = [k[2:] for k in tests if k.startswith("q_") and not k.startswith("q_mean_")]
@@ -478,8 +482,7 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict()}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
     labels = parcel_labels(download=download) if n_parcels == 1000 else None  # the atlas's names (fetched once)
-    columns = {name: {k: np.broadcast_to(v, tests["p_model"].shape) for k, v in tests.items()}  # (S, P); the subject
-               for name, tests in tests_by_set.items()}  # mean's p and q (P,) repeated on every subject's row
+    columns = {name: significance_columns(tests) for name, tests in tests_by_set.items()}
     paths = write_results(out_dir, scores_by_set, subjects, labels, extra, columns)
     if save_predictions_:
         for set_name, preds in predictions_by_set.items():
@@ -610,16 +613,18 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     baseline = leave_one_out_predictions(data)
     scores = score_methods({"model": predictions, "baseline": baseline}, data)  # {method: (S, P)}
     tests = parcel_significance(predictions, baseline, data, seed=config.seed)
-    columns = {k: np.broadcast_to(v, tests["p_model"].shape) for k, v in tests.items()}  # (S, P) each
-    per_run = {name: {m: float(score_runs(p, {name: data[name]}).mean()) for m, p in  # mean r of each run
-                      (("model", {name: predictions[name]}), ("baseline", {name: baseline[name]}))} for name in data}
+    per_run = {}  # mean r of each run
+    for name, run in data.items():
+        one_run = score_methods({"model": {name: predictions[name]}, "baseline": {name: baseline[name]}}, {name: run})
+        per_run[name] = {method: float(r.mean()) for method, r in one_run.items()}
     set_name = Path(data_root).name
     extra = {"run_dir": str(run_dir), "data_root": str(data_root), "runs": per_run, "dropped": data.dropped,
              "subjects": [_subject(s) for s in data.subjects],
              "significance": {set_name: {"q_below": 0.05, "parcels": significance_counts(tests, subjects=data.subjects)}}}
     labels = parcel_labels() if n_parcels == 1000 else None  # the atlas's names when it is on disk
     with run_lock(out_dir):
-        paths = write_results(out_dir, {set_name: scores}, data.subjects, labels, extra, {set_name: columns})
+        paths = write_results(out_dir, {set_name: scores}, data.subjects, labels, extra,
+                              {set_name: significance_columns(tests)})
         paths["predictions"] = save_predictions(predictions, out_dir / "predictions.h5", data.subjects)
     return {"scores": scores, "predictions": predictions, "summary": json.loads(paths["metrics"].read_text()),
             "paths": paths}
