@@ -46,3 +46,31 @@ def test_processes_share_one_study(tmp_path):
     clash = subprocess.run([shutil.which("xsub_sweep") or "xsub_sweep", "--preset", "tiny", "--epochs", "3", "--quiet",
                             "--trials", "1", "--out-dir", str(tmp_path)], capture_output=True, text=True, timeout=900)
     assert clash.returncode == 2 and "other settings (epochs)" in clash.stderr
+
+
+def test_a_dead_trial_is_failed_and_queued_again(tmp_path):
+    """A RUNNING trial whose heartbeat stopped (its process was killed) is marked FAIL when another process starts a
+    trial, and queued again once with the same parameters and its ablation mark."""
+    import time
+    import warnings
+
+    from xsub.sweep import _study_storage
+    storage = _study_storage(tmp_path / "study.db", heartbeat_s=1, grace_s=1)
+    study = optuna.create_study(study_name="xsub", storage=storage, direction="maximize")
+    study.enqueue_trial({"embed_dim": 32}, user_attrs={"ablation": True})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "heartbeats are for Study.optimize": xsub_sweep uses optimize, this test ask
+        trial = study.ask()  # the queued variant, now RUNNING
+    trial.suggest_categorical("embed_dim", [16, 32, 64])  # as run_trial does
+    storage.record_heartbeat(trial._trial_id)  # it beat once, then its process died
+    time.sleep(2.5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        optuna.storages.fail_stale_trials(study)  # what every process does before it starts a trial
+    dead, again = study.get_trials()
+    assert (dead.state, again.state) == (optuna.trial.TrialState.FAIL, optuna.trial.TrialState.WAITING)
+    assert again.user_attrs == {"ablation": True} and again.system_attrs["fixed_params"] == {"embed_dim": 32}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rerun = study.ask()  # the next trial is the retry, with the same parameter
+    assert rerun.number == again.number and rerun.suggest_categorical("embed_dim", [16, 32, 64]) == 32

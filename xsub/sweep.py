@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import inspect
 import io
 import json
 import tempfile
+import warnings
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -170,6 +173,22 @@ def _study_settings(config: TrainConfig, choices: Mapping[str, Sequence]) -> dic
     return json.loads(json.dumps(fixed))  # plain JSON values, as the study stores them
 
 
+def _study_storage(path: Path, heartbeat_s: int = 60, grace_s: int = 180):
+    """The SQLite storage of a study, with a heartbeat: a trial whose process died (killed, out of memory) stays RUNNING
+    only until another process starts a trial `grace_s` after its last beat; it is then marked FAIL and queued again once
+    (with its ablation mark)."""
+    import optuna
+    storages = optuna.storages
+    with warnings.catch_warnings():  # Optuna marks heartbeats experimental
+        warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+        if "heartbeat_stale_trial_callback" in inspect.signature(storages.RDBStorage).parameters:  # Optuna >= 4.9
+            retry = {"heartbeat_stale_trial_callback": storages.RetryHeartbeatStaleTrialCallback(max_retry=1)}
+        else:
+            retry = {"failed_trial_callback": storages.RetryFailedTrialCallback(max_retry=1)}
+        return storages.RDBStorage(f"sqlite:///{path.resolve()}", heartbeat_interval=heartbeat_s,
+                                   grace_period=grace_s, **retry)
+
+
 @contextmanager
 def _study_lock(out_dir: Path) -> Iterator[None]:
     "An exclusive lock while a study's SQLite file is created or joined: processes that create it at once collide."
@@ -205,7 +224,7 @@ def run_sweep(config: TrainConfig, out_dir: str | Path, n_trials: int = 20, abla
     out_dir.mkdir(parents=True, exist_ok=True)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
     with _study_lock(out_dir):  # one process at a time creates (or joins) the SQLite file
-        study = optuna.create_study(study_name="xsub", storage=f"sqlite:///{(out_dir / 'study.db').resolve()}",
+        study = optuna.create_study(study_name="xsub", storage=_study_storage(out_dir / "study.db"),
                                     direction="maximize", load_if_exists=True,
                                     sampler=optuna.samplers.TPESampler(seed=seed),
                                     pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1))
@@ -225,8 +244,10 @@ def run_sweep(config: TrainConfig, out_dir: str | Path, n_trials: int = 20, abla
             for params in ablation_params(config, choices):
                 study.enqueue_trial(params, user_attrs={"ablation": True}, skip_if_exists=True)
     if n_trials:
-        study.optimize(lambda trial: run_trial(trial, config, inner_train, sets, choices), n_trials=n_trials,
-                       show_progress_bar=False)
+        with warnings.catch_warnings():  # each trial first fails stale ones (an Optuna feature marked experimental)
+            warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
+            study.optimize(lambda trial: run_trial(trial, config, inner_train, sets, choices), n_trials=n_trials,
+                           show_progress_bar=False)
     table = ablation_table(study, config, baseline_scores(inner_train, sets), choices)
     paths = {"study": out_dir / "study.db", "table": out_dir / "ablation.csv", "figure": out_dir / "ablation.png"}
     write_text_atomic(paths["table"], table.to_csv(index=False, float_format="%.4f"))
@@ -237,15 +258,16 @@ def run_sweep(config: TrainConfig, out_dir: str | Path, n_trials: int = 20, abla
 @console_script
 def xsub_sweep(out_dir: str = "outputs/xsub_sweep",  # folder for study.db (the Optuna study), ablation.csv and .png
                data_root: str | None = None,  # data folder (default: the synthetic preset)
-               dataset: str | None = None,  # a real data set to fetch instead: sherlock
-               preset: str = "small",  # synthetic preset when no data is named: tiny, small, full
+               dataset: Literal["sherlock"] | None = None,  # a real data set to fetch instead (xsub.train.DATASETS)
+               preset: Literal["tiny", "small", "full"] = "small",  # synthetic preset when no data is named
                trials: int = 20,  # trials this process runs (the one-at-a-time variants first); 0: only the table
                epochs: int | None = None,  # most epochs per trial (default: TrainConfig's)
                no_ablation: bool = False,  # do not queue the one-at-a-time variants (search only)
                seed: int = 0,  # the sampler's seed
+               device: str = "auto",  # where trials train: auto (cuda, then mps, then cpu), or a torch device name
                quiet: bool = False):  # no progress bars
     "Sweep the model's design choices with Optuna on the inner split; write the ablation table (CSV, PNG)."
-    config = TrainConfig(data_root=data_root, dataset=dataset, preset=preset, progress=not quiet)
+    config = TrainConfig(data_root=data_root, dataset=dataset, preset=preset, device=device, progress=not quiet)
     config = dataclasses.replace(config, epochs=epochs) if epochs is not None else config
     if trials < 0:
         raise UsageError(f"--trials {trials}: use 0 (write the table of the study in --out-dir) or more.")

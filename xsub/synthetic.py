@@ -434,14 +434,15 @@ def command_parser(func: Callable) -> CommandParser:
     parser = CommandParser(prog=func.__name__, description=func.__doc__, formatter_class=HelpFormatter)
     for name, p in inspect.signature(func).parameters.items():
         kind, help = hints.get(name, str), helps.get(name) or ""
+        if typing.get_origin(kind) in (typing.Union, UnionType):  # str | None: a str flag that defaults to None
+            kind = next(t for t in typing.get_args(kind) if t is not type(None))
         options = dict(help=help)
         if typing.get_origin(kind) is typing.Literal:
             options |= dict(choices=typing.get_args(kind), type=type(typing.get_args(kind)[0]))
         elif kind is bool:  # --flag; a flag that is on by default also gets --no-flag
             options |= dict(action=argparse.BooleanOptionalAction if p.default else "store_true")
         else:
-            union = typing.get_origin(kind) in (typing.Union, UnionType)  # str | None: a str flag that defaults to None
-            options |= dict(type=next(t for t in typing.get_args(kind) if t is not type(None)) if union else kind)
+            options |= dict(type=kind)
         if p.default is inspect.Parameter.empty:
             parser.add_argument(name, **options)
         else:
