@@ -175,7 +175,7 @@ def test_fold_summaries_give_himalaya_the_same_fit(lengths):
         pieces.append((x - x.mean(0), y - y.mean(0)))
     x_all, y_all = (np.concatenate(a) for a in zip(*pieces))
     if len(pieces) == 1:
-        rows_x, rows_y, splits = fold_summaries(pieces, 1)
+        rows_x, rows_y, splits = fold_summaries(pieces, None)
         assert rows_x.shape == (30, 30) and splits[0][0].size == 0
         np.testing.assert_allclose(Ridge(alpha=50.0).fit(rows_x, rows_y).coef_, Ridge(alpha=50.0).fit(x_all, y_all).coef_,
                                    atol=1e-10)

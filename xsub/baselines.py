@@ -77,6 +77,16 @@ def ridge_weights(gram: np.ndarray, cross: np.ndarray, alpha) -> np.ndarray:
     return _ridge_from_eig(lam, vecs, cross, alpha)
 
 # %% ../nbs/05_baselines.ipynb #52921c89
+def _held_out_folds(n_groups: int, n_folds: int) -> list[np.ndarray]:
+    "The groups (runs, time blocks) each cross-validation fold holds out: `GroupKFold`, at most one fold per group."
+    n_splits = min(n_folds, n_groups)
+    if n_splits < 2:
+        raise ValueError(f"Cross-validating alpha needs at least 2 groups of training data (runs or time blocks) and "
+                         f"n_folds >= 2, got {n_groups} and n_folds={n_folds}: pass more runs, or one alpha (alphas=[a]).")
+    ids = np.arange(n_groups)
+    return [held for _, held in GroupKFold(n_splits).split(ids, groups=ids)]
+
+
 def grouped_cv_alphas(stats: Sequence[tuple], alphas: np.ndarray, n_folds: int = 5) -> tuple[np.ndarray, np.ndarray]:
     """Pick a ridge alpha per target by cross-validation over groups (runs), from per-run sufficient statistics.
 
@@ -92,13 +102,10 @@ def grouped_cv_alphas(stats: Sequence[tuple], alphas: np.ndarray, n_folds: int =
     """
     if len(alphas) == 1:  # nothing to choose
         return np.zeros(stats[0][1].shape[0], dtype=int), np.zeros((1, stats[0][1].shape[0]))
-    if len(stats) < 2:
-        raise ValueError(f"Cross-validating alpha needs at least 2 groups of training data (runs or time blocks), "
-                         f"got {len(stats)}: pass more runs, or one alpha (alphas=[a]).")
+    folds = _held_out_folds(len(stats), n_folds)
     gram, cross = sum(s[0] for s in stats), sum(s[1] for s in stats)  # (B, F, F), (P, F)
     errors = np.zeros((len(alphas), cross.shape[0]))  # (A, P)
-    folds = GroupKFold(min(n_folds, len(stats))).split(np.zeros(len(stats)), groups=np.arange(len(stats)))
-    for _, held in folds:
+    for held in folds:
         gram_held, cross_held = sum(stats[i][0] for i in held), sum(stats[i][1] for i in held)
         yy_held = sum(stats[i][2] for i in held)  # (P,)
         lam, vecs = np.linalg.eigh(gram - gram_held)  # (B, F), (B, F, F): the training folds
@@ -109,14 +116,14 @@ def grouped_cv_alphas(stats: Sequence[tuple], alphas: np.ndarray, n_folds: int =
     return errors.argmin(0), errors
 
 # %% ../nbs/05_baselines.ipynb #f351e145
-def fold_summaries(pieces: Sequence[tuple[np.ndarray, np.ndarray]], n_folds: int = 5
+def fold_summaries(pieces: Sequence[tuple[np.ndarray, np.ndarray]], n_folds: int | None = 5
                    ) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
     """Each fold of `GroupKFold` over `pieces` (runs) as at most F rows with the fold's X'X and X'y (a thin QR).
 
     Parameters
     ----------
     pieces : per run (or block of time), `(X (T, F), y (T, P))`, each centred.
-    n_folds : folds of pieces (at most the number of pieces; 1: one summary of everything).
+    n_folds : folds of pieces (at most the number of pieces); None: one summary of everything (nothing to choose).
 
     Returns
     -------
@@ -124,8 +131,7 @@ def fold_summaries(pieces: Sequence[tuple[np.ndarray, np.ndarray]], n_folds: int
     ridge on its TRs, and its held-out squared error differs by a constant per target.
     """
     ids = np.arange(len(pieces))
-    folds = ([ids] if n_folds == 1 else  # pieces per fold: the folds of grouped_cv_alphas
-             [held for _, held in GroupKFold(n_folds).split(ids, groups=ids)])
+    folds = [ids] if n_folds is None else _held_out_folds(len(pieces), n_folds)  # the folds of grouped_cv_alphas
     rows_x, rows_y, fold_of_row = [], [], []
     for k, members in enumerate(folds):
         x = np.concatenate([pieces[i][0] for i in members]).astype(np.float64)  # (T_k, F)
@@ -253,10 +259,7 @@ class RidgeFIR:
         "Subject s's weights with himalaya's `RidgeCV` on the folds' summaries: alpha per parcel over left-out runs."
         from himalaya.ridge import Ridge, RidgeCV
         choose = len(self.alphas) > 1
-        if choose and len(pieces) < 2:
-            raise ValueError(f"Cross-validating alpha needs at least 2 groups of training data (runs or time blocks), "
-                             f"got {len(pieces)}: pass more runs, or one alpha (alphas=[a]).")
-        x, y, splits = fold_summaries(pieces, min(self.n_folds, len(pieces)) if choose else 1)  # (R, F), (R, P)
+        x, y, splits = fold_summaries(pieces, self.n_folds if choose else None)  # (R, F), (R, P)
         scale = float((x * x).sum()) / x.shape[1]  # mean feature energy trace(X'X) / F: the grid is relative to it
         x, y = x.astype(np.float32), y.astype(np.float32)  # 1.3-1.4x faster than float64, the same alphas (see below)
         quiet = {"warn": False}  # its hint that fewer rows than features would go faster as kernel ridge: a few rows here

@@ -523,7 +523,7 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
 def _as_run(x):
     "A run as a float32 array (S, T, P), a view where it is one (a time split of a run), or a lazy run as it is."
     if isinstance(x, (np.ndarray, torch.Tensor, list, tuple)):
-        return np.asarray(np.asarray(x), dtype=np.float32)  # no copy if float32 already: clips are sliced from it
+        return np.asarray(x, dtype=np.float32)  # no copy if float32 already: clips are sliced from it
     return x
 
 class ClipDataset(Dataset):

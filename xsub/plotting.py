@@ -467,8 +467,8 @@ def significant_values(values: np.ndarray, q_values: np.ndarray, q: float = 0.05
 
 def threshold_label(q_values: np.ndarray, q: float = 0.05) -> str:
     "What a map thresholded at `q` shows, e.g. '812 of 1000 parcels at q < 0.05 (FDR)'."
-    q_values = np.asarray(q_values, dtype=np.float64)
-    return f"{int(np.sum(q_values < check_q(q)))} of {q_values.size} parcels at q < {check_q(q):g} (FDR)"
+    q_values, q = np.asarray(q_values, dtype=np.float64), check_q(q)
+    return f"{int(np.sum(q_values < q))} of {q_values.size} parcels at q < {q:g} (FDR)"
 
 # %% ../nbs/06_plotting.ipynb #0cf8e7da
 def network_scores(results: Mapping[str, np.ndarray] | pd.DataFrame, networks: Sequence[str] | None = None) -> pd.DataFrame:
