@@ -1,5 +1,6 @@
 "Tests of xsub.baselines: ceiling formulas on constructed data, ridge vs leave-one-out, leakage, SRM, the command."
 import json
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ from sklearn.model_selection import GroupKFold
 from xsub.baselines import (LeaveOneOutMean, RidgeFIR, SharedResponse, cc_max, compare, delayed, fold_summaries,
                             grouped_cv_alphas, held_out_sse, noise_ceilings, read_model_scores, repeat_pairs,
                             ridge_weights, signal_power, spearman_brown, split_half_r)
-from xsub.data import load_runs
+from xsub.data import load_runs, pearson_r
 from xsub.evaluate import score_methods, write_results
 from xsub.synthetic import make_synthetic, oracle_r
 from xsub.train import TrainConfig, load_data
@@ -251,3 +252,78 @@ def test_others_side_by_side_matches_concatenation():
     for s in range(4):
         expected = np.concatenate([np.concatenate(list(np.delete(runs[n], s, 0)), 1) for n in runs])  # (sum T, 3 P)
         np.testing.assert_array_equal(_others_side_by_side(runs, list(runs), s), expected)
+
+
+@pytest.mark.parametrize("method", ["procrustes", "srm"])
+def test_alignment_recovers_rotated_subjects(method):
+    "Known truth: each subject's parcels mix one shared response by its own rotation; the LOO mean cannot see it."
+    from xsub.baselines import FunctionalAlignment, rotated_responses
+    data, truth = rotated_responses(n_subjects=5, n_trs=800, n_parcels=40, seed=3)
+    train, held = {"run": data[:, :600]}, {"run": data[:, 600:]}
+    oracle = float(np.mean(pearson_r(truth[:, 600:], data[:, 600:], 1)))
+    loo = score_methods({"m": LeaveOneOutMean().predict(held)}, held)["m"].mean()
+    aligner = FunctionalAlignment(method).fit(train)
+    r = score_methods({"m": aligner.predict(held)}, held)["m"].mean()
+    assert loo < 0.2 * oracle and r > 0.8 * oracle, (method, loo, r, oracle)
+    assert aligner.chosen()["pieces"] == 1  # a rotation of every parcel: cross-validation keeps the brain whole
+    again = FunctionalAlignment(method).fit(train).predict(held)["run"]  # the same seed, the same numbers
+    np.testing.assert_array_equal(again, aligner.predict(held)["run"])
+
+
+def test_alignment_never_reads_the_target_and_alpha_gives_the_loo_mean():
+    from xsub.baselines import FunctionalAlignment
+    rng = np.random.default_rng(0)
+    train = {"run": rng.standard_normal((4, 300, 12)).astype(np.float32)}
+    held = rng.standard_normal((4, 80, 12)).astype(np.float32)
+    aligner = FunctionalAlignment("procrustes", pieces=(1,), alphas=(0.5,)).fit(train)
+    changed = held.copy()
+    changed[2] = rng.standard_normal(changed[2].shape)  # subject 2's held-out data replaced
+    a, b = aligner.predict({"r": held})["r"], aligner.predict({"r": changed})["r"]
+    np.testing.assert_allclose(a[2], b[2], atol=1e-6)  # its own prediction does not move
+    loo_like = FunctionalAlignment("procrustes", pieces=(1,), alphas=(1e8,)).fit(train).predict({"r": held})["r"]
+    loo = LeaveOneOutMean().predict({"r": held})["r"]
+    np.testing.assert_allclose(loo_like, loo - loo.mean(1, keepdims=True), atol=1e-4)  # the identity: the LOO mean
+
+
+def test_difference_significance_finds_a_better_predictor_and_not_a_tie():
+    from xsub.baselines import difference_significance
+    rng = np.random.default_rng(1)
+    signal = rng.standard_normal((3, 400, 6)).astype(np.float32)
+    runs = {"run": signal + rng.standard_normal(signal.shape).astype(np.float32)}
+    good, bad = {"run": signal}, {"run": signal + 3 * rng.standard_normal(signal.shape).astype(np.float32)}
+    better = difference_significance(good, bad, runs, n_draws=200)
+    assert better["difference"] > 0.2 and better["p"] < 0.01 and better["parcels_q05"] == 6
+    worse = difference_significance(bad, good, runs, n_draws=200)
+    assert worse["p"] > 0.9
+    chunked = difference_significance(good, bad, runs, n_draws=200, max_bytes=1)  # one parcel per chunk
+    assert chunked["p"] == better["p"] and abs(chunked["difference"] - better["difference"]) < 1e-6
+
+
+def test_compare_on_a_generic_folder_with_a_run_dir(tmp_path):
+    "xsub_compare reads a generic folder as xsub_train does, on the same TRs, and refuses a run on other data."
+    from xsub.baselines import default_baselines
+    from xsub.data import save_runs
+    from xsub.evaluate import run_experiment
+    from xsub.synthetic import UsageError
+    data, _ = rotated_responses_for_folder()
+    save_runs({"film": data}, tmp_path / "study", subjects=["a", "b", "c", "d"])
+    config = TrainConfig(data_root=str(tmp_path / "study"), progress=False, epochs=0, out_dir=str(tmp_path / "run"))
+    trained = run_experiment(config, figures=False)
+    done = compare(tmp_path / "cmp", config, run_dir=tmp_path / "run", n_draws=100,
+                   baselines=default_baselines(methods=["loo_mean", "procrustes"]))
+    (set_name, scores), = done["scores"].items()
+    assert set_name == "tail-0.3" and list(scores) == ["model", "loo_mean", "procrustes"]
+    np.testing.assert_allclose(scores["model"], trained["scores"][set_name]["model"], atol=1e-5)  # the same TRs
+    saved = json.loads((tmp_path / "cmp" / "comparison.json").read_text())
+    assert saved["data"]["val_trs"] == trained["summary"]["data"]["val_trs"] and saved["ceilings"] is None
+    assert set(saved["costs"]) == {"loo_mean", "procrustes"} and saved["costs"]["procrustes"]["fit_s"] > 0
+    assert set(saved["significance"][set_name]["vs_loo_mean"]) == {"model", "procrustes"}
+    assert (tmp_path / "cmp" / "comparison.png").stat().st_size > 0
+    with pytest.raises(UsageError, match="val_tail"):
+        compare(tmp_path / "cmp2", replace(config, val_tail=0.2), run_dir=tmp_path / "run")
+
+
+def rotated_responses_for_folder():
+    "Four subjects, one run of 400 TRs, 30 parcels, as rotated_responses makes them."
+    from xsub.baselines import rotated_responses
+    return rotated_responses(n_subjects=4, n_trs=400, n_parcels=30, seed=5)

@@ -35,10 +35,23 @@ def test_bench_real_one_cell():
     from xsub.data import data_home
     if not (data_home() / "sherlock_pmc" / "pmc_nn_sherlock_movie_s1.mat").is_file():
         pytest.skip("Sherlock files absent: set XSUB_DATA to a folder holding sherlock_pmc/ (CI: ../shared/datasets)")
-    out = bench("bench_real.py", "--subjects", "4", "--train-trs", "266", "--methods", "loo", "model")
+    out = bench("bench_real.py", "--data", "sherlock", "--subjects", "4", "--train-trs", "266", "--methods", "loo",
+                "model")
     row = re.search(r"^\s+4\s+266\s+(\d\.\d{3})\s+(\d\.\d{3})", out, re.M)
     assert row and float(row.group(1)) == 0.312, out  # the leave-one-out mean of subjects 1-4 on the last 578 TRs
-    assert re.search(r"model - loo:\s+S4/266: [+-]\d\.\d{3}", out), out
+    assert re.search(r"model - best other method:\s+S4/266: [+-]\d\.\d{3} \(loo\)", out), out
+
+
+def test_bench_real_qtab_cell():
+    "QTAB's first 16 on xsub_train's split: the leave-one-out mean is the data set's reference number, Procrustes runs."
+    import pytest
+    from xsub.data import data_home
+    if not (data_home() / "qtab_dev" / "sub-0001.h5").is_file():
+        pytest.skip("QTAB files absent: set XSUB_DATA to a folder holding qtab_dev/ (CI: ../shared/datasets)")
+    out = bench("bench_real.py", "--data", "qtab", "--subjects", "16", "--methods", "loo", "procrustes")
+    row = re.search(r"^\s+16\s+253\s+(\d\.\d{3})\s+(\d\.\d{3})\s+loo \d+/\d+, procrustes \d+/\d+", out, re.M)
+    assert row and float(row.group(1)) == 0.258, out  # ../shared/datasets/qtab_dev/README.md: first 16, 0.258
+    assert float(row.group(2)) > 0.2 and "procrustes: pieces" in out, out
 
 
 def test_bench_significance_prints_both_nulls_and_ratios():

@@ -61,3 +61,39 @@ def test_every_command_has_help_in_one_flag_style(name):
     assert flags and not [f for f in flags if "_" in f.split("=")[0]], f"underscores in {name}'s flags: {flags}"
     if "--out" in " ".join(flags):
         assert "--out-dir" in flags or any(f.startswith("--out-dir") for f in flags), name
+
+
+@pytest.fixture(scope="module")
+def study(tmp_path_factory):
+    "A generic-layout folder: 4 subjects, one 300-TR run of 30 parcels (each subject's parcels rotated)."
+    from xsub.baselines import rotated_responses
+    from xsub.data import save_runs
+    data, _ = rotated_responses(n_subjects=4, n_trs=300, n_parcels=30, seed=7)
+    return save_runs({"film": data}, tmp_path_factory.mktemp("study"), subjects=["01", "02", "03", "04"])
+
+
+def test_xsub_compare_on_a_generic_folder(tmp_path, study):
+    r = run("xsub_compare", "--data-root", str(study), "--subjects", "01", "02", "03", "--no-model", "--methods",
+            "loo_mean", "procrustes", "--val-tail", "0.25", "--out-dir", str(tmp_path / "cmp"), "--quiet")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert "procrustes" in r.stdout and "tail-0.25" in r.stdout and "noise ceilings: left out" in r.stdout
+    table = (tmp_path / "cmp" / "comparison.csv").read_text()
+    assert table.splitlines()[0].startswith(",tail-0.25,fit_s,peak_mb") and "procrustes" in table
+
+
+@pytest.mark.parametrize("args, says", [
+    (["--val-tail", "2"], "--val-tail 2"),
+    (["--val-tail", "0.3", "--val-runs", "film"], "use one of them"),
+    (["--methods", "knn"], "invalid choice: 'knn'"),
+    (["--ridge-solver", "lapack"], "invalid choice: 'lapack'"),
+    (["--run-dir", "/nonexistent/run"], "--run-dir /nonexistent/run does not exist"),
+    (["--run-dir", "RUN", "--no-model"], "use one"),
+    (["--subjects", "07"], "07"),
+    (["--kernel-size", "4"], "--kernel-size 4"),
+])
+def test_xsub_compare_bad_values_are_one_line(tmp_path, study, args, says):
+    args = [str(tmp_path) if a == "RUN" else a for a in args]
+    r = run("xsub_compare", "--data-root", str(study), "--no-model", "--out-dir", str(tmp_path / "cmp"), *args)
+    assert r.returncode in (1, 2) and len(r.stderr.strip().splitlines()) == 1, (r.returncode, r.stderr[-2000:])
+    assert r.stderr.startswith("xsub_compare: error:") and says in r.stderr, r.stderr
+    assert not (tmp_path / "cmp").exists()  # refused before anything was written

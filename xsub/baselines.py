@@ -6,9 +6,13 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import sys
 import time
+import tracemalloc
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from typing import Literal
@@ -16,22 +20,33 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import scipy.linalg
+import scipy.ndimage
+import scipy.stats
+from fmralign import GroupAlignment
+from fmralign.methods import DetSRM
+from fmralign.methods.base import BaseAlignment
+from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GroupKFold
 import torch
 from tqdm.auto import tqdm
 
-from .data import NETWORKS, SUBJECTS, load_runs, parcel_networks, pearson_r, write_text_atomic
-from .evaluate import leave_one_out_predictions, score_methods, summarize, truth_runs
-from .synthetic import console_script, oracle_r
-from .train import TrainConfig, data_root, load_data
+from .data import NETWORKS, SUBJECTS, atomic_write, load_runs, parcel_networks, pearson_r, write_text_atomic
+from .evaluate import (_data_summary, _subject, leave_one_out_predictions, p_value, run_experiment, score_methods,
+                       stored_config, summarize, swap_null, truth_runs)
+from .synthetic import UsageError, oracle_r, run_command, spell_flags
+from .train import (TrainConfig, config_changes, config_parser, data_root, fold_masks, is_algonauts, load_data,
+                    load_model, predict_runs, with_default_split)
 
 # %% auto #0
-__all__ = ['LeaveOneOutMean', 'delayed', 'ridge_weights', 'grouped_cv_alphas', 'fold_summaries', 'held_out_sse',
-           'himalaya_backend', 'RidgeFIR', 'brainiak_available', 'SharedResponse', 'default_baselines',
-           'compare_baselines', 'comparison_table', 'repeat_pairs', 'split_half_r', 'spearman_brown', 'signal_power',
-           'cc_max', 'noise_ceilings', 'ceiling_errors', 'plot_against_ceilings', 'read_model_scores', 'ceiling_table',
-           'compare', 'xsub_compare']
+__all__ = ['ALIGNMENT_METHODS', 'BASELINES', 'DATA_FIELDS', 'LeaveOneOutMean', 'delayed', 'ridge_weights', 'grouped_cv_alphas',
+           'fold_summaries', 'held_out_sse', 'himalaya_backend', 'RidgeFIR', 'brainiak_available', 'SharedResponse',
+           'RegularizedProcrustes', 'piece_labels', 'global_numpy_seed', 'FunctionalAlignment', 'rotated_responses',
+           'default_baselines', 'peak_memory', 'fit_baselines', 'compare_baselines', 'comparison_table', 'repeat_pairs',
+           'split_half_r', 'spearman_brown', 'signal_power', 'cc_max', 'noise_ceilings', 'ceiling_errors',
+           'plot_against_ceilings', 'read_model_scores', 'ceiling_table', 'difference_significance',
+           'comparison_significance', 'plot_comparison', 'check_run_dir', 'compare', 'compare_parser', 'xsub_compare']
 
 # %% ../nbs/05_baselines.ipynb #59b3018e
 class LeaveOneOutMean:
@@ -340,17 +355,227 @@ class SharedResponse:
             out[name] = others @ self.maps_.transpose(0, 2, 1)  # (S, T, P)
         return out
 
+# %% ../nbs/05_baselines.ipynb #b6df553c
+class RegularizedProcrustes(BaseAlignment):
+    """fmralign alignment method: the rotation R (P, P) minimising ||X R - Y||^2 + lam ||R - I||^2.
+
+    `lam` is `alpha` times the mean parcel energy trace(X'X) / P: alpha = 0 is plain orthogonal Procrustes (fmralign's
+    `Procrustes(scaling=False)`), a large alpha keeps every parcel where anatomy put it (R -> I).
+    """
+    def __init__(self, alpha: float = 0.0):
+        self.alpha = alpha
+
+    def fit(self, X: np.ndarray, Y: np.ndarray) -> RegularizedProcrustes:
+        "Fit R from source `X` (T, P) to target `Y` (T, P)."
+        X, Y = np.asarray(X, dtype=np.float32), np.asarray(Y, dtype=np.float32)  # (T, P) each
+        lam = self.alpha * float(np.einsum("tp,tp->", X, X, dtype=np.float64)) / X.shape[1]
+        target = X.T @ Y + np.float32(lam) * np.eye(X.shape[1], dtype=np.float32)  # (P, P)
+        u, _, vt = scipy.linalg.svd(target, full_matrices=False)  # float32: twice as fast, R orthogonal to 1e-6
+        self.R = u @ vt  # the orthogonal matrix closest to X'Y + lam I: maximises tr(R'X'Y) + lam tr(R)
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        "`X` (T, P) rotated: (T, P)."
+        return np.asarray(X) @ self.R
+
+# %% ../nbs/05_baselines.ipynb #d031e103
+def piece_labels(data: Sequence[np.ndarray], n_pieces: int, seed: int = 0) -> np.ndarray | None:
+    "Pieces to align within: k-means of the parcels' group-mean time courses (subjects' (T, P) arrays) into `n_pieces` labels (P,); None for 1."
+    if n_pieces <= 1:
+        return None
+    mean = np.mean(data, axis=0)  # (T, P) group-mean time course
+    mean = (mean - mean.mean(0)) / np.where(mean.std(0) > 0, mean.std(0), 1)  # each parcel z-scored
+    return KMeans(n_pieces, n_init=4, random_state=seed).fit_predict(mean.T)  # (P,)
+
+
+@contextmanager
+def global_numpy_seed(seed: int) -> Iterator[None]:
+    "numpy's global random state seeded for the block, then restored (fmralign draws the SRM's random start from it)."
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        yield
+    finally:
+        np.random.set_state(state)
+
+# %% ../nbs/05_baselines.ipynb #85a1de93
+ALIGNMENT_METHODS = ("procrustes", "srm")
+
+
+class FunctionalAlignment:
+    """Each subject predicted from the others through functional alignment (fmralign's `GroupAlignment`), tuned by
+    blocked cross-validation inside the training runs.
+
+    Parameters
+    ----------
+    method : "procrustes" (rotations onto a group template, pulled toward the identity: `RegularizedProcrustes`) or
+        "srm" (fmralign's deterministic shared response model, `DetSRM`).
+    pieces : candidate numbers of pieces to align within (`piece_labels`; 1: the whole brain at once). Procrustes
+        only: a piecewise SRM has a shared space per piece, not one map per subject.
+    alphas : candidate pulls toward the identity (procrustes; 0: plain Procrustes).
+    n_components : candidate sizes K of the shared space (srm; sizes not below the parcels and the TRs are dropped).
+    n_folds, gap : blocked folds of the training TRs for the choice, and TRs left out on each side of a held-out block.
+    n_iter : rounds of template (Procrustes) or alternating (SRM) updates; default 2 (fmralign's) and 10.
+    seed : the k-means of the pieces and the SRM's random start.
+    """
+    def __init__(self, method: str = "procrustes", pieces: Sequence[int] = (1, 16),
+                 alphas: Sequence[float] = (0.0, 1.0, 10.0), n_components: Sequence[int] = (2, 3, 5, 10, 20, 50, 100),
+                 n_folds: int = 3, gap: int = 5, n_iter: int | None = None, seed: int = 0, progress: bool = False):
+        if method not in ALIGNMENT_METHODS:
+            raise ValueError(f"FunctionalAlignment: method={method!r}; use one of {', '.join(ALIGNMENT_METHODS)}.")
+        self.method, self.pieces, self.alphas, self.n_components = method, tuple(pieces), tuple(alphas), tuple(n_components)
+        self.n_folds, self.gap, self.seed, self.progress = n_folds, gap, seed, progress
+        self.n_iter = n_iter if n_iter is not None else 2 if method == "procrustes" else 10
+
+    def candidates(self, n_parcels: int, n_trs: int) -> list[tuple[int, float]]:
+        "The (pieces, alpha or K) pairs to choose from for data of `n_parcels` and `n_trs` training TRs per fold."
+        if self.method == "srm":
+            return [(1, k) for k in self.n_components if k < min(n_parcels, n_trs)] or [(1, min(n_parcels, n_trs) - 1)]
+        return [(p, a) for p in self.pieces if p <= n_parcels // 2 or p == 1 for a in self.alphas]
+
+    def _alignment(self, param):
+        "The fmralign method object of one candidate."
+        return RegularizedProcrustes(param) if self.method == "procrustes" else DetSRM(int(param))
+
+    def _fit_once(self, data: Sequence[np.ndarray], n_pieces: int, param) -> np.ndarray:
+        "Every subject's map into the common space, fitted on `data` [(T, P)] * S: (S, P, F), F = P or K."
+        labels = piece_labels(data, n_pieces, self.seed)
+        with global_numpy_seed(self.seed):
+            group = GroupAlignment(self._alignment(param), labels=labels, n_iter=self.n_iter).fit(
+                dict(enumerate(data)), y="template")
+        identity = np.eye(data[0].shape[1], dtype=np.float32)  # (P, P): its image is the map's matrix
+        return np.stack([group.transform({s: identity})[s] for s in range(len(data))]).astype(np.float32)
+
+    @staticmethod
+    def _predict_joined(maps: np.ndarray, data: Sequence[np.ndarray]) -> np.ndarray:
+        "Each subject's prediction (S, T, P) from the others' `data` [(T, P)] * S: aligned, averaged, mapped back."
+        aligned = np.stack([x @ m for x, m in zip(data, maps)])  # (S, T, F) in the common space
+        total, n_subjects = aligned.sum(0), len(data)  # (T, F)
+        return np.stack([(total - aligned[s]) / (n_subjects - 1) @ maps[s].T  # back through s's map: orthogonal
+                         for s in range(n_subjects)]).astype(np.float32)  # (S, T, P)
+
+    def fit(self, runs: Mapping[str, object]) -> FunctionalAlignment:
+        "Choose pieces and alpha (or K) by blocked CV on training runs `{run: (S, T, P)}`, then fit on all of them."
+        names = list(runs)
+        n_subjects, _, n_parcels = np.shape(runs[names[0]])
+        if n_subjects < 2:
+            raise ValueError(f"FunctionalAlignment needs at least 2 subjects, got {n_subjects}.")
+        lengths = [np.shape(runs[n])[1] for n in names]
+        data = [np.concatenate([_centred(runs[n][s]) for n in names]) for s in range(n_subjects)]  # S x (T, P)
+        folds = fold_masks(lengths, self.n_folds, self.gap)
+        fold_trs = min(int(np.concatenate(train).sum()) for train, _ in folds)
+        grid = self.candidates(n_parcels, fold_trs)
+        self.cv_r_ = {}
+        for candidate in tqdm(grid if len(grid) > 1 else [], desc=self.method, disable=None if self.progress else True):
+            r = []
+            for train_masks, held_masks in folds:
+                train, held = np.concatenate(train_masks), np.concatenate(held_masks)  # (T,) masks on the joined runs
+                fitted = self._fit_once([x[train] for x in data], *candidate)
+                pred = self._predict_joined(fitted, [x[held] for x in data])  # (S, t, P)
+                r.append(np.nanmean(pearson_r(pred, np.stack([x[held] for x in data]), 1)))
+            self.cv_r_[candidate] = float(np.mean(r))
+        self.pieces_, self.param_ = max(self.cv_r_, key=self.cv_r_.get) if self.cv_r_ else grid[0]
+        self.maps_ = self._fit_once(data, self.pieces_, self.param_)  # (S, P, F)
+        return self
+
+    def chosen(self) -> dict:
+        "What the cross-validation chose: pieces and alpha (procrustes) or K (srm)."
+        return {"pieces": int(self.pieces_), "alpha" if self.method == "procrustes" else "n_components": self.param_}
+
+    def predict(self, runs: Mapping[str, object]) -> dict[str, np.ndarray]:
+        "`{run: (S, T, P)}` -> `{run: (S, T, P)}`: each subject from the others' data of the same run."
+        if not hasattr(self, "maps_"):
+            raise RuntimeError("FunctionalAlignment.predict before fit: call fit(train_runs) first.")
+        return {name: self._predict_joined(self.maps_, [_centred(x) for x in np.asarray(run)])
+                for name, run in runs.items()}
+
+# %% ../nbs/05_baselines.ipynb #4686be51
+def rotated_responses(n_subjects: int = 5, n_trs: int = 800, n_parcels: int = 40, rank: int = 5, noise: float = 1.0,
+                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """A known-truth case for alignment: (data, truth), each (S, T, P). Every subject sees one shared response
+    (rank `rank`, smooth in time), mixed over its parcels by its own random rotation, plus white noise."""
+    rng = np.random.default_rng(seed)
+    drive = scipy.ndimage.gaussian_filter1d(rng.standard_normal((n_trs, rank)), 2.0, axis=0)  # (T, rank)
+    shared = drive / drive.std(0) @ rng.standard_normal((rank, n_parcels)) / np.sqrt(rank)  # (T, P) in a common space
+    rotations = [scipy.stats.special_ortho_group.rvs(n_parcels, random_state=rng) for _ in range(n_subjects)]
+    truth = np.stack([shared @ q for q in rotations]).astype(np.float32)  # (S, T, P): the shared part, rotated
+    return truth + noise * rng.standard_normal(truth.shape).astype(np.float32), truth
+
 # %% ../nbs/05_baselines.ipynb #f1e42afd
-def default_baselines(ridge_solver: str = "himalaya") -> dict[str, object]:
-    "The baselines `xsub_compare` fits: leave-one-out mean, ridge (FIR, PCA features; `ridge_solver`), SRM when BrainIAK is there."
-    baselines = {"loo_mean": LeaveOneOutMean(), "ridge": RidgeFIR(solver=ridge_solver)}
-    if brainiak_available():
-        baselines["srm"] = SharedResponse()
-    else:
-        warnings.warn("BrainIAK is not installed: the SRM baseline is left out (`pip install mpich brainiak`).", stacklevel=2)
-    return baselines
+BASELINES = ("loo_mean", "ridge", "procrustes", "srm", "srm_brainiak")  # what xsub_compare can fit
+
+
+def default_baselines(ridge_solver: str = "himalaya", methods: Sequence[str] | None = None,
+                      progress: bool = False) -> dict[str, object]:
+    """The baselines `xsub_compare` fits (`methods`, default all): leave-one-out mean, ridge (FIR, PCA features;
+    `ridge_solver`), Procrustes and SRM alignment (fmralign), and BrainIAK's SRM where BrainIAK is installed."""
+    unknown = sorted(set(methods or ()) - set(BASELINES))
+    if unknown:
+        raise ValueError(f"Unknown baselines {unknown}: use some of {', '.join(BASELINES)}.")
+    if methods is None:
+        methods = [m for m in BASELINES if m != "srm_brainiak" or brainiak_available()]  # fmralign's SRM is always in
+    make = {"loo_mean": LeaveOneOutMean, "ridge": lambda: RidgeFIR(solver=ridge_solver, progress=progress),
+            "procrustes": lambda: FunctionalAlignment("procrustes", progress=progress),
+            "srm": lambda: FunctionalAlignment("srm", progress=progress), "srm_brainiak": SharedResponse}
+    return {name: make[name]() for name in methods}
+
+# %% ../nbs/05_baselines.ipynb #90bc692a
+def _status_mib(field: str) -> float | None:
+    "A field of /proc/self/status in MiB (Linux), None elsewhere."
+    try:
+        return int(re.search(rf"{field}:\s+(\d+) kB", Path("/proc/self/status").read_text())[1]) / 1024
+    except (OSError, TypeError):
+        return None
+
+
+@contextmanager
+def peak_memory() -> Iterator[dict]:
+    """Measure the block's peak memory above what the process held before it, in MB: `{'peak_mb': ...}` once it ends.
+
+    On Linux the resident set (its high-water mark reset through /proc/self/clear_refs, so everything counts: numpy,
+    BLAS, torch); elsewhere Python's and numpy's allocations (tracemalloc).
+    """
+    out = {}
+    before = _status_mib("VmRSS")
+    try:
+        Path("/proc/self/clear_refs").write_text("5")  # resets VmHWM to the current RSS
+        linux = before is not None
+    except OSError:
+        linux = False
+    if not linux:
+        tracemalloc.start()
+    try:
+        yield out
+    finally:
+        if linux:
+            out["peak_mb"] = max(0.0, (_status_mib("VmHWM") or before) - before) * 1.048576
+        else:
+            out["peak_mb"] = tracemalloc.get_traced_memory()[1] / 1e6
+            tracemalloc.stop()
 
 # %% ../nbs/05_baselines.ipynb #c05d9ab8
+def fit_baselines(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping[str, object]],
+                  baselines: Mapping[str, object], progress: bool = True) -> tuple[dict, dict]:
+    """Fit each baseline on `train_runs` and predict every validation set.
+
+    Returns
+    -------
+    ({set: {method: {run: (S, T, P)}}} predictions, {method: {"fit_s", "peak_mb", and what it chose}} costs)
+    """
+    predictions, costs = {name: {} for name in val_sets}, {}
+    for name, baseline in tqdm(baselines.items(), desc="baselines", disable=None if progress else True):
+        with peak_memory() as memory:
+            t0 = time.perf_counter()
+            fitted = baseline.fit(train_runs)
+            fit_s = time.perf_counter() - t0
+        costs[name] = {"fit_s": fit_s, "peak_mb": memory["peak_mb"]}
+        if hasattr(fitted, "chosen"):  # what its cross-validation chose
+            costs[name]["chosen"] = fitted.chosen()
+        for set_name, runs in val_sets.items():
+            predictions[set_name][name] = fitted.predict(runs)
+    return predictions, costs
+
+
 def compare_baselines(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping[str, object]],
                       baselines: Mapping[str, object], root=None, zscore: bool = False,
                       progress: bool = True) -> tuple[dict, dict]:
@@ -367,26 +592,26 @@ def compare_baselines(train_runs: Mapping[str, object], val_sets: Mapping[str, M
 
     Returns
     -------
-    ({set: {method: r (S, P)}}, {method: fit time in seconds})
+    ({set: {method: r (S, P)}}, {method: {"fit_s": seconds, "peak_mb": MB, ...}})
     """
-    fitted, fit_times = {}, {}
-    for name, baseline in tqdm(baselines.items(), desc="baselines", disable=None if progress else True):
-        t0 = time.perf_counter()
-        fitted[name] = baseline.fit(train_runs)
-        fit_times[name] = time.perf_counter() - t0
-    scores_by_set = {}
-    for set_name, runs in val_sets.items():
-        try:
-            truth = truth_runs(root, runs, zscore) if root is not None else None
-        except FileNotFoundError:  # real data: no known truth
-            truth = None
-        scores_by_set[set_name] = score_methods({n: b.predict(runs) for n, b in fitted.items()}, runs, truth)
-    return scores_by_set, fit_times
+    predictions, costs = fit_baselines(train_runs, val_sets, baselines, progress)
+    return {set_name: score_methods(predictions[set_name], runs, _truth(root, runs, zscore))
+            for set_name, runs in val_sets.items()}, costs
+
+
+def _truth(root, runs: Mapping[str, object], zscore: bool) -> dict | None:
+    "The synthetic set's stimulus-driven part of `runs`, or None (real data, or runs that are not whole named runs)."
+    try:
+        return truth_runs(root, runs, zscore) if root is not None else None
+    except FileNotFoundError:  # real data: no known truth
+        return None
 
 # %% ../nbs/05_baselines.ipynb #c34cc5db
 def comparison_table(scores_by_set: Mapping[str, Mapping[str, np.ndarray]],
-                     fit_times: Mapping[str, float] | None = None) -> pd.DataFrame:
-    "One row per method: mean r per set, mean r per network (all sets pooled) and fit time in seconds."
+                     costs: Mapping[str, Mapping] | None = None,
+                     significance: Mapping[str, Mapping] | None = None) -> pd.DataFrame:
+    """One row per method: mean r per set, mean r per network (1000 parcels; all sets pooled), fit time (s) and peak
+    memory (MB), and per set the block-swap p of 'above the leave-one-out mean' (`significance`'s `vs_loo_mean`)."""
     methods = list(dict.fromkeys(m for scores in scores_by_set.values() for m in scores))
     rows = {}
     for method in methods:
@@ -396,7 +621,10 @@ def comparison_table(scores_by_set: Mapping[str, Mapping[str, np.ndarray]],
         if pooled.shape[1] == 1000:
             networks = parcel_networks()  # (P,)
             row |= {net: float(np.nanmean(pooled[:, networks == net])) for net in NETWORKS}
-        row["fit_s"] = (fit_times or {}).get(method, np.nan)
+        cost = (costs or {}).get(method, {})
+        row |= {"fit_s": cost.get("fit_s", np.nan), "peak_mb": cost.get("peak_mb", np.nan)}
+        for set_name, tests in (significance or {}).items():
+            row[f"p_vs_loo_mean {set_name}"] = tests.get("vs_loo_mean", {}).get(method, {}).get("p", np.nan)
         rows[method] = row
     return pd.DataFrame.from_dict(rows, orient="index")
 
@@ -504,94 +732,278 @@ def ceiling_table(ceilings: Mapping[str, np.ndarray]) -> pd.DataFrame:
     return pd.DataFrame.from_dict({name: {"all": float(np.nanmean(c)), **{net: float(np.nanmean(c[:, networks == net]))
                                    for net in NETWORKS}} for name, c in ceilings.items()}, orient="index")
 
-# %% ../nbs/05_baselines.ipynb #a4c8d466
-def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str | Path | None = None,
-            train_model: bool = True, baselines: Mapping[str, object] | None = None) -> dict:
-    """Baselines, main model, oracle and noise ceilings on the same runs; writes the tables into `out_dir`.
+# %% ../nbs/05_baselines.ipynb #8084c461
+def difference_significance(pred_a: Mapping[str, np.ndarray], pred_b: Mapping[str, np.ndarray],
+                            runs: Mapping[str, object], n_draws: int = 1000, block: int = 40, seed: int = 0,
+                            max_bytes: float = 256e6) -> dict:
+    """Does `a` predict `runs` better than `b`? Block swaps (`swap_null`) of the two predictions, runs joined in time.
 
-    Parameters
-    ----------
-    out_dir : folder for comparison.csv/json, ceilings.csv, ceiling_errors.csv (and model/ when training).
-    config : data and model settings (default `TrainConfig()`: the synthetic `small` set).
-    run_dir : an `xsub_train` output folder to read the model's scores from instead of training it.
-    train_model : train the main model when no `run_dir` is given.
-    baselines : {name: estimator}; default `default_baselines()`.
-
-    Returns
-    -------
-    dict with the comparison table, scores per set, ceiling table and errors (None on real data), and file paths.
+    Returns the mean r difference over subjects and parcels with its one-sided p, and the parcels whose subject-mean
+    difference passes Benjamini-Hochberg q < 0.05. Parcels go through in chunks of about `max_bytes` of nulls; the
+    swaps depend only on the seed, so the whole-brain null is the same for any chunking.
     """
-    config = config or TrainConfig()
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    root = data_root(config)
-    train_runs, val_sets = load_data(config)
-    subjects = train_runs.subjects
-    scores_by_set, fit_times = compare_baselines(train_runs, val_sets, baselines or default_baselines(), root,
-                                                 config.zscore, config.progress)
-    model_scores = None
+    names = list(runs)
+    n_subjects, n_parcels = np.shape(runs[names[0]])[0], np.shape(runs[names[0]])[2]
+    n_trs = sum(np.shape(runs[n])[1] for n in names)
+    chunk = max(1, int(max_bytes // (n_subjects * 8 * (2 * n_draws + 6 * n_trs))))  # parcels per chunk
+
+    def joined(preds, part: slice) -> np.ndarray:  # {run: (S, T, P)} -> (S, sum T, chunk)
+        return np.concatenate([np.asarray(preds[n][..., part], dtype=np.float32) for n in names], axis=1)
+
+    observed_sum, null_sum, p_parcels = 0.0, np.zeros(n_draws), []
+    for start in range(0, n_parcels, chunk):
+        part = slice(start, start + chunk)
+        observed, null = swap_null(joined(pred_a, part), joined(pred_b, part), joined(runs, part), n_draws, block,
+                                   seed)  # (S, c), (n_draws, S, c)
+        observed_sum += float(np.nansum(observed))
+        null_sum += np.nansum(null, axis=(1, 2))
+        p_parcels.append(p_value(observed.mean(0), null.mean(1)))  # (c,) for the subject mean
+    q = scipy.stats.false_discovery_control(np.concatenate(p_parcels))  # (P,)
+    n_values = n_subjects * n_parcels
+    return {"difference": observed_sum / n_values, "p": float(p_value(observed_sum, null_sum)),
+            "parcels_q05": int((q < 0.05).sum()), "parcels": int(n_parcels)}
+
+
+def comparison_significance(predictions: Mapping[str, Mapping[str, np.ndarray]], runs: Mapping[str, object],
+                            scores: Mapping[str, np.ndarray], seed: int = 0, n_draws: int = 1000) -> dict:
+    """Block-swap tests of one validation set: every method against the leave-one-out mean, and the model against the
+    best baseline (by mean r), one-sided in the direction of the difference."""
+    out = {"test": f"block swaps of 40 TRs, {n_draws} draws; p one-sided (for model_vs_best_baseline in the direction "
+                   f"of the difference); parcels_q05: parcels whose subject-mean difference has BH q < 0.05",
+           "vs_loo_mean": {m: difference_significance(pred, predictions["loo_mean"], runs, n_draws, seed=seed)
+                           for m, pred in predictions.items() if m != "loo_mean"} if "loo_mean" in predictions else {}}
+    baselines = [m for m in predictions if m != "model"]
+    if "model" in predictions and baselines:
+        best = max(baselines, key=lambda m: float(np.nanmean(scores[m])))
+        better, worse = (("model", best) if np.nanmean(scores["model"]) >= np.nanmean(scores[best]) else (best, "model"))
+        test = difference_significance(predictions[better], predictions[worse], runs, n_draws, seed=seed)
+        sign = 1 if better == "model" else -1
+        out["model_vs_best_baseline"] = {"best_baseline": best, "difference": sign * test["difference"],
+                                         "p": test["p"], "parcels_q05": test["parcels_q05"], "better": better}
+    return out
+
+# %% ../nbs/05_baselines.ipynb #ed2a5a54
+def plot_comparison(scores_by_set: Mapping[str, Mapping[str, np.ndarray]], title: str = ""):
+    "Methods side by side per validation set: the mean r (bar) and each subject's mean r over parcels (dots)."
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, len(scores_by_set), figsize=(0.9 + 0.75 * max(map(len, scores_by_set.values()))
+                                                              * len(scores_by_set), 3.4),
+                             sharey=True, constrained_layout=True, squeeze=False)
+    rng = np.random.default_rng(0)  # the dots' horizontal jitter
+    for ax, (set_name, scores) in zip(axes[0], scores_by_set.items()):
+        for i, (method, r) in enumerate(scores.items()):
+            per_subject = np.nanmean(r, 1)  # (S,)
+            color = "tab:red" if method == "model" else "0.6" if method == "oracle" else "tab:blue"
+            ax.bar(i, np.nanmean(r), color=color, alpha=0.35, width=0.7)
+            ax.scatter(i + rng.uniform(-0.2, 0.2, len(per_subject)), per_subject, s=9, color=color, zorder=3)
+        ax.set_xticks(range(len(scores)), list(scores), rotation=40, ha="right")
+        ax.set_title(set_name, fontsize=10)
+        ax.spines[["top", "right"]].set_visible(False)
+    axes[0, 0].set_ylabel("mean Pearson r (bar); one dot per subject")
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return fig
+
+# %% ../nbs/05_baselines.ipynb #5968b313
+DATA_FIELDS = ("data_root", "dataset", "preset", "subjects", "train_seasons", "val_sets", "val_tail", "val_runs",
+               "zscore", "on_nonfinite", "kernel_size")  # the settings that decide which TRs train and which validate
+
+
+def check_run_dir(run_dir: str | Path, config: TrainConfig) -> None:
+    "A `UsageError` unless `run_dir` holds an `xsub_train` run on the data and split of `config` (before data is read)."
+    run_dir = Path(run_dir)
+    if not ((run_dir / "best.pt").is_file() or (run_dir / "parcels.csv").is_file()):
+        raise UsageError(f"--run-dir {run_dir}: no best.pt or parcels.csv there; pass a folder written by xsub_train, "
+                         f"or leave --run-dir out to train the model.")
+    if (run_dir / "config.json").is_file():
+        changed = {k: v for k, v in config_changes(stored_config(run_dir).to_dict(), config.to_dict()).items()
+                   if k in DATA_FIELDS}
+        if changed:
+            said = ", ".join(f"{k}: the run has {a!r}, this call {b!r}" for k, (a, b) in changed.items())
+            raise UsageError(f"--run-dir {run_dir} was trained on other data or another split ({said}): drop those "
+                             f"flags (they default to the run's), or train the model here (no --run-dir).")
+
+
+def _model_predictions(config: TrainConfig, run_dir, train_model: bool, out_dir: Path,
+                       val_sets: Mapping[str, Mapping], subjects: Sequence, download: bool) -> tuple[dict, dict, dict]:
+    "({set: {run: (S, T, P)}} predictions, {set: r (S, P)} read from parcels.csv, cost) of the main model."
+    if run_dir is not None and (Path(run_dir) / "best.pt").is_file():
+        model = load_model(Path(run_dir) / "best.pt")
+        return {name: predict_runs(model, runs) for name, runs in val_sets.items()}, {}, {}
     if run_dir is not None:
-        model_scores = read_model_scores(run_dir, subjects)
-    elif train_model:
-        from xsub.evaluate import run_experiment
+        warnings.warn(f"{run_dir} has no best.pt: the model's r is read from its parcels.csv, and its block-swap "
+                      f"tests are left out.", stacklevel=2)
+        return {}, read_model_scores(run_dir, subjects), {}
+    if not train_model:
+        return {}, {}, {}
+    with peak_memory() as memory:
         t0 = time.perf_counter()
-        done = run_experiment(replace(config, out_dir=str(out_dir / "model")), figures=False)
-        fit_times["model"] = time.perf_counter() - t0
-        model_scores = {set_name: scores["model"] for set_name, scores in done["scores"].items()}
-    for set_name, r in (model_scores or {}).items():
-        if set_name in scores_by_set:
-            scores_by_set[set_name] = {"model": r, **scores_by_set[set_name]}
-    table = comparison_table(scores_by_set, fit_times)
-    movie = load_runs(root, "movie10", subjects, movies=["figures", "life"], zscore=config.zscore, progress=False)
-    first, second, clips = repeat_pairs(movie)
+        done = run_experiment(replace(config, out_dir=str(out_dir / "model")), figures=False, overwrite=True,
+                              download=download)
+        fit_s = time.perf_counter() - t0
+    model = done["result"].model
+    return ({name: predict_runs(model, runs) for name, runs in val_sets.items()}, {},
+            {"fit_s": fit_s, "peak_mb": memory["peak_mb"]})
+
+
+def _noise_ceilings(config: TrainConfig, root, subjects) -> tuple:
+    "(ceiling table, errors against the oracle or None, repeated clips) from the Movie10 clips shown twice, or Nones."
+    if root is None or not is_algonauts(config):
+        return None, None, None
+    try:
+        movie = load_runs(root, "movie10", subjects, movies=["figures", "life"], zscore=config.zscore, progress=False)
+        first, second, clips = repeat_pairs(movie)
+    except (ValueError, FileNotFoundError, KeyError) as e:
+        warnings.warn(f"No noise ceilings: they need the Movie10 clips shown twice ({' '.join(str(e).split())[:160]}).",
+                      stacklevel=2)
+        return None, None, None
     ceilings = noise_ceilings(first, second)
     try:
         truth = oracle_r(root, [f"{clip}_run-1" for clip in clips], subjects)  # (S, P)
     except FileNotFoundError:  # real data: no known truth
         truth = None
     errors = ceiling_errors(ceilings, truth) if truth is not None else None
-    ceiling_means = ceiling_table(ceilings | ({"oracle": truth} if truth is not None else {}))
-    paths = {"comparison_csv": out_dir / "comparison.csv", "comparison_json": out_dir / "comparison.json",
-             "ceilings_csv": out_dir / "ceilings.csv"}
-    write_text_atomic(paths["comparison_csv"], table.to_csv(float_format="%.4f"))
-    write_text_atomic(paths["ceilings_csv"], ceiling_means.to_csv(float_format="%.4f"))
-    if errors is not None:
-        paths["ceiling_errors_csv"] = out_dir / "ceiling_errors.csv"
-        write_text_atomic(paths["ceiling_errors_csv"], errors.to_csv(float_format="%.4f"))
-    summary = {"data_root": str(root), "subjects": [int(s) for s in subjects], "clips_repeated": clips,
-               "table": json.loads(table.to_json(orient="index")),
-               "summary": {set_name: summarize(scores, subjects) for set_name, scores in scores_by_set.items()},
-               "ceilings": json.loads(ceiling_means.to_json(orient="index")),
-               "ceiling_errors": None if errors is None else json.loads(errors.to_json(orient="index"))}
-    write_text_atomic(paths["comparison_json"], json.dumps(summary, indent=1))
-    return {"table": table, "scores": scores_by_set, "ceilings": ceiling_means, "ceiling_errors": errors,
-            "paths": paths}
+    return ceiling_table(ceilings | ({"oracle": truth} if truth is not None else {})), errors, clips
 
-# %% ../nbs/05_baselines.ipynb #b4b305a9
-@console_script
-def xsub_compare(out_dir: str = "outputs/xsub_compare",  # folder for comparison.csv/json, ceilings.csv, ceiling_errors.csv
-                 data_root: str | None = None,  # algonauts_2025.competitors folder (default: the synthetic preset)
-                 preset: Literal["tiny", "small", "full"] = "small",  # synthetic preset when no data_root is given
-                 run_dir: str | None = None,  # an xsub_train output folder (parcels.csv) to read the model's scores from
-                 epochs: int | None = None,  # train the model for this many epochs (default: TrainConfig's)
-                 no_model: bool = False,  # leave the main model out (baselines, oracle and ceilings only)
-                 ridge_solver: Literal["himalaya", "xsub"] = "himalaya",  # the ridge baseline's solver: himalaya's RidgeCV or xsub's own
-                 quiet: bool = False):  # no progress bars
-    "Baselines, the main model, the oracle and noise ceilings on the same validation runs, in one table."
-    config = TrainConfig(data_root=data_root, preset=preset, progress=not quiet)
-    config = replace(config, epochs=epochs) if epochs is not None else config
-    done = compare(out_dir, config, run_dir, train_model=not no_model, baselines=default_baselines(ridge_solver))
-    with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print("\nmean Pearson r per validation set and per network (all sets), fit time in s\n")
-        print(done["table"].round(3).to_string())
-        print("\nnoise ceilings from the repeated Movie10 clips (mean r)\n")
-        print(done["ceilings"].round(3).to_string())
-        print("\n".join(["", "split_half: r between the two viewings of a clip (a ceiling for predicting one viewing "
-                          "from another)", "spearman_brown: the reliability of the mean of the two viewings, from the "
-                          "split-half r (2r / (1 + r))", "cc_max: the highest r any model can reach on one run, from the signal "
-                          "and noise power of the two viewings (Schoppe et al. 2016)"]))
+
+def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str | Path | None = None,
+            train_model: bool = True, baselines: Mapping[str, object] | None = None, download: bool = True,
+            n_draws: int = 1000) -> dict:
+    """Baselines, main model, oracle and noise ceilings on the same TRs as `xsub_train`; writes the results into `out_dir`.
+
+    Parameters
+    ----------
+    out_dir : folder for comparison.csv/json/png, ceilings.csv, ceiling_errors.csv (and model/ when training).
+    config : data and model settings, read and split exactly as `xsub_train` does (default `TrainConfig()`).
+    run_dir : an `xsub_train` run on the same data and split: its model (best.pt) is compared instead of training one.
+    train_model : train the main model when no `run_dir` is given.
+    baselines : {name: estimator}; default `default_baselines()`.
+    download : fetch what is missing (a data set); False: never touch the network.
+    n_draws : draws of the block-swap tests.
+
+    Returns
+    -------
+    dict with the comparison table, scores per set, significance, costs, ceiling table and errors (None without
+    repeated clips or truth), and file paths.
+    """
+    config = with_default_split(config or TrainConfig())  # every setting checked before any data is read
+    if run_dir is not None:
+        check_run_dir(run_dir, config)
+    out_dir = Path(out_dir)
+    train_runs, val_sets = load_data(config, download)  # the same reading and split as xsub_train
+    subjects = train_runs.subjects
+    named_sets = not (config.val_tail or config.val_runs)
+    root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies
+    baselines = default_baselines(progress=config.progress) if baselines is None else baselines
+    out_dir.mkdir(parents=True, exist_ok=True)
+    predictions, costs = fit_baselines(train_runs, val_sets, baselines, config.progress)
+    model_predictions, model_scores, model_cost = _model_predictions(config, run_dir, train_model, out_dir, val_sets,
+                                                                     subjects, download)
+    costs = ({"model": model_cost} if model_cost else {}) | costs
+    scores_by_set, significance = {}, {}
+    for set_name, runs in val_sets.items():
+        preds = ({"model": model_predictions[set_name]} if model_predictions else {}) | predictions.pop(set_name)
+        scores = score_methods(preds, runs, _truth(root, runs, config.zscore))
+        scores_by_set[set_name] = ({"model": model_scores[set_name]} if set_name in model_scores else {}) | scores
+        significance[set_name] = comparison_significance(preds, runs, scores, config.seed, n_draws)
+        del preds  # one set's predictions in memory at a time
+    table = comparison_table(scores_by_set, costs, significance)
+    ceiling_means, errors, clips = _noise_ceilings(config, root, subjects)
+    paths = {"comparison_csv": out_dir / "comparison.csv", "comparison_json": out_dir / "comparison.json",
+             "comparison_png": out_dir / "comparison.png"}
+    write_text_atomic(paths["comparison_csv"], table.to_csv(float_format="%.4f"))
+    if ceiling_means is not None:
+        paths["ceilings_csv"] = write_text_atomic(out_dir / "ceilings.csv", ceiling_means.to_csv(float_format="%.4f"))
+    if errors is not None:
+        paths["ceiling_errors_csv"] = write_text_atomic(out_dir / "ceiling_errors.csv",
+                                                        errors.to_csv(float_format="%.4f"))
+    summary = {"data": _data_summary(config, train_runs, val_sets), "data_root": str(root) if root else None,
+               "subjects": [_subject(s) for s in subjects],
+               "model": str(run_dir) if run_dir is not None else "trained" if train_model else None,
+               "table": json.loads(table.to_json(orient="index")), "costs": costs, "significance": significance,
+               "summary": {set_name: summarize(scores, subjects) for set_name, scores in scores_by_set.items()},
+               "clips_repeated": clips,
+               "ceilings": None if ceiling_means is None else json.loads(ceiling_means.to_json(orient="index")),
+               "ceiling_errors": None if errors is None else json.loads(errors.to_json(orient="index")),
+               "config": config.to_dict()}
+    write_text_atomic(paths["comparison_json"], json.dumps(summary, indent=1))
+    fig = plot_comparison(scores_by_set, f"{summary['data']['source']}: {len(subjects)} subjects")
+    with atomic_write(paths["comparison_png"]) as tmp:
+        fig.savefig(tmp, format="png", dpi=150)
+    import matplotlib.pyplot as plt
+    plt.close(fig)
+    return {"table": table, "scores": scores_by_set, "significance": significance, "costs": costs,
+            "ceilings": ceiling_means, "ceiling_errors": errors, "paths": paths}
+
+# %% ../nbs/05_baselines.ipynb #6dd48216
+def compare_parser(base: TrainConfig | None = None):
+    "`xsub_compare`'s parser: every `xsub_train` flag (defaults from `base`) and the comparison's own flags."
+    parser = config_parser(base or TrainConfig(out_dir="outputs/xsub_compare"))
+    parser.prog = "xsub_compare"
+    parser.description = ("Fit the baselines (leave-one-out mean, ridge, Procrustes and SRM alignment) on the training "
+                          "part of the data xsub_train reads with the same flags, score them and the model on the same "
+                          "validated TRs, test the differences, and write comparison.csv/json/png into --out-dir.")
+    parser.add_argument("--run-dir", metavar="RUN_DIR", help="a finished xsub_train run: its model (best.pt) is "
+                        "compared, and its settings are the defaults of every flag (data flags must match it); "
+                        "default: train the model here with these flags")
+    parser.add_argument("--no-model", action="store_true", help="leave the main model out (baselines only)")
+    parser.add_argument("--methods", nargs="+", choices=BASELINES, metavar="METHOD",
+                        help=f"baselines to fit, of {', '.join(BASELINES)} (default: all that are installed)")
+    parser.add_argument("--ridge-solver", choices=("himalaya", "xsub"), default="himalaya",
+                        help="the ridge baseline's solver: himalaya's RidgeCV or xsub's own")
+    parser.add_argument("--offline", action="store_true", help="never download (data sets)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bars (as --no-progress)")
+    parser.add_argument("--debug", action="store_true", help="show Python tracebacks (or set XSUB_DEBUG=1)")
+    return parser
+
+
+def _compare_report(done: Mapping) -> str:
+    "What `xsub_compare` prints: the table, model against the best baseline, the ceilings, the files."
+    with pd.option_context("display.width", 250, "display.max_columns", 40):
+        lines = ["", "mean Pearson r per validation set (and per network), fit time (s), peak memory (MB), block-swap "
+                 "p of 'above the leave-one-out mean'", "", done["table"].round(3).to_string()]
+        for set_name, tests in done["significance"].items():
+            best = tests.get("model_vs_best_baseline")
+            if best:
+                lines.append(f"\n{set_name}: model - best baseline ({best['best_baseline']}) = {best['difference']:+.4f}"
+                             f", p = {best['p']:.3g} ({best['better']} better; block swaps), {best['parcels_q05']} "
+                             f"parcels with q < 0.05")
+        if done["ceilings"] is not None:
+            lines += ["", "noise ceilings from the repeated Movie10 clips (mean r)", "",
+                      done["ceilings"].round(3).to_string(), "",
+                      "split_half: r between the two viewings of a clip (a ceiling for predicting one viewing from "
+                      "another)", "spearman_brown: the reliability of the mean of the two viewings, from the "
+                      "split-half r (2r / (1 + r))", "cc_max: the highest r any model can reach on one run, from the "
+                      "signal and noise power of the two viewings (Schoppe et al. 2016)"]
+        else:
+            lines += ["", "noise ceilings: left out (they need a stimulus shown twice, as the Algonauts layout's Movie10 "
+                      "figures and life)"]
         if done["ceiling_errors"] is not None:
-            print("\nceiling estimate - single-run oracle (mean error per network; mean |error|)\n")
-            print(done["ceiling_errors"].round(3).to_string())
-    print("\n" + "\n".join(f"{k:20s} {p}" for k, p in done["paths"].items()))  # returns None: a console
-    # script's return value is its exit code (use `compare` for the results as Python objects)
+            lines += ["", "ceiling estimate - single-run oracle (mean error per network; mean |error|)", "",
+                      done["ceiling_errors"].round(3).to_string()]
+    if "srm_brainiak" not in done["table"].index and not brainiak_available():
+        lines += ["", "srm_brainiak: left out (BrainIAK is not installed; `pip install mpich brainiak` adds it)"]
+    return "\n".join(lines + [""] + [f"{k:20s} {p}" for k, p in done["paths"].items()])
+
+
+def xsub_compare(argv: Sequence[str] | None = None) -> None:
+    "Command line: baselines, the model, the oracle and noise ceilings on the same validated TRs, in one table (see `--help`)."
+    if argv is None:  # a console script: one line per mistake, exit codes 2 (bad arguments) and 1 (failed run)
+        sys.exit(run_command("xsub_compare", xsub_compare, sys.argv[1:]))
+    argv = spell_flags(list(argv), "-")  # --flag_name works too
+    args = vars(compare_parser().parse_args(argv))
+    if args["run_dir"] is not None:
+        run_dir = Path(args["run_dir"])
+        if not run_dir.is_dir():
+            raise UsageError(f"--run-dir {run_dir} does not exist: pass a folder written by xsub_train.")
+        if args["no_model"]:
+            raise UsageError("--run-dir and --no-model: use one (compare that run's model, or no model).")
+        if (run_dir / "config.json").is_file():  # the run's settings are the defaults
+            base = replace(stored_config(run_dir), out_dir="outputs/xsub_compare", progress=True)
+            args = vars(compare_parser(base).parse_args(argv))
+    config = TrainConfig.from_dict({k: v for k, v in args.items() if k in TrainConfig().to_dict()})
+    config = replace(config, progress=config.progress and not args["quiet"])
+    baselines = default_baselines(args["ridge_solver"], args["methods"], config.progress)
+    done = compare(config.out_dir, config, args["run_dir"], train_model=not args["no_model"], baselines=baselines,
+                   download=not args["offline"])
+    print(_compare_report(done))  # returns None: a console script's return value is its exit code
