@@ -24,7 +24,7 @@ the model's receptive field before the validated part, so the others get those T
 
 Each method runs in a child process of its own: the peak resident memory printed is that process's (data included).
 
-    python benchmarks/bench_real.py                          # both tables (about 30-40 minutes on 2 cores)
+    python benchmarks/bench_real.py                          # both tables (about 25 minutes on 2 cores, run alone)
     python benchmarks/bench_real.py --data sherlock --subjects 16 --train-trs 1348 --methods loo model
     python benchmarks/bench_real.py --data qtab --subjects 16
 """
