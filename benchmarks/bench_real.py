@@ -171,10 +171,11 @@ def table(name: str, cells: list[tuple[int, int | None]], methods: list[str], pe
     rows = []
     for n_subjects, n_train in cells:
         results = {m: measure(m, n_subjects, n_train) for m in methods}
-        rows.append((n_subjects, n_train or 253, results))
+        n_train = n_train or cell_data(n_subjects, None)[0].shape[1]  # QTAB: the training TRs of xsub_train's split
+        rows.append((n_subjects, n_train, results))
         cost = ", ".join(f"{m} {res[2]:.0f}/{res[3]:.0f}" for m, res in results.items())
         notes = "; ".join(res[4] for res in results.values() if res[4])
-        print(f"{n_subjects:>3} {n_train or 253:>9} " + " ".join(f"{res[0]:>11.3f}" for res in results.values())
+        print(f"{n_subjects:>3} {n_train:>9} " + " ".join(f"{res[0]:>11.3f}" for res in results.values())
               + f"   {cost}" + (f"  ({notes})" if notes else ""), flush=True)
         if per_subject and {"model", "loo"} <= set(results):
             diff = np.subtract(results["model"][1], results["loo"][1])
@@ -198,7 +199,7 @@ def main(argv=None) -> None:
         table("Sherlock PMC, validated on the last 578 of TRs 1..1926",
               [(s, t) for s in args.subjects or [4, 8, 16] for t in args.train_trs], args.methods, args.per_subject)
     if "qtab" in args.data:
-        table("QTAB Partly Cloudy, xsub_train's split: 253 training TRs, the last 114 validated",
+        table("QTAB Partly Cloudy, xsub_train's split (the last 30% validated, after a gap)",
               [(s, None) for s in args.subjects or [16, 64, 96]], args.methods, args.per_subject)
 
 

@@ -33,8 +33,8 @@ import torch
 from tqdm.auto import tqdm
 
 from .data import NETWORKS, SUBJECTS, atomic_write, load_runs, parcel_networks, pearson_r, write_text_atomic
-from .evaluate import (_data_summary, _subject, leave_one_out_predictions, p_value, run_experiment, score_methods,
-                       stored_config, summarize, swap_null, truth_runs)
+from .evaluate import (_data_summary, _subject, known_truth, leave_one_out_predictions, p_value, parcel_columns,
+                       run_experiment, score_methods, stored_config, summarize, swap_null)
 from .synthetic import UsageError, oracle_r, run_command, spell_flags
 from .train import (TrainConfig, config_changes, config_parser, data_root, fold_masks, is_algonauts, load_data,
                     load_model, predict_runs, with_default_split)
@@ -465,15 +465,14 @@ class FunctionalAlignment:
         folds = fold_masks(lengths, self.n_folds, self.gap)
         fold_trs = min(int(np.concatenate(train).sum()) for train, _ in folds)
         grid = self.candidates(n_parcels, fold_trs)
-        self.cv_r_ = {}
-        for candidate in tqdm(grid if len(grid) > 1 else [], desc=self.method, disable=None if self.progress else True):
-            r = []
-            for train_masks, held_masks in folds:
-                train, held = np.concatenate(train_masks), np.concatenate(held_masks)  # (T,) masks on the joined runs
-                fitted = self._fit_once([x[train] for x in data], *candidate)
-                pred = self._predict_joined(fitted, [x[held] for x in data])  # (S, t, P)
-                r.append(np.nanmean(pearson_r(pred, np.stack([x[held] for x in data]), 1)))
-            self.cv_r_[candidate] = float(np.mean(r))
+        r = {candidate: [] for candidate in (grid if len(grid) > 1 else [])}  # held-out r per fold
+        for train_masks, held_masks in tqdm(folds if r else [], desc=self.method, disable=None if self.progress else True):
+            train, held = np.concatenate(train_masks), np.concatenate(held_masks)  # (T,) masks on the joined runs
+            train_data, held_data = [x[train] for x in data], [x[held] for x in data]  # one fold's copies, once
+            for candidate in r:
+                pred = self._predict_joined(self._fit_once(train_data, *candidate), held_data)  # (S, t, P)
+                r[candidate].append(np.nanmean(pearson_r(pred, np.stack(held_data), 1)))
+        self.cv_r_ = {candidate: float(np.mean(values)) for candidate, values in r.items()}
         self.pieces_, self.param_ = max(self.cv_r_, key=self.cv_r_.get) if self.cv_r_ else grid[0]
         self.maps_ = self._fit_once(data, self.pieces_, self.param_)  # (S, P, F)
         return self
@@ -554,15 +553,15 @@ def peak_memory() -> Iterator[dict]:
             tracemalloc.stop()
 
 # %% ../nbs/05_baselines.ipynb #c05d9ab8
-def fit_baselines(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping[str, object]],
-                  baselines: Mapping[str, object], progress: bool = True) -> tuple[dict, dict]:
-    """Fit each baseline on `train_runs` and predict every validation set.
+def fit_baselines(train_runs: Mapping[str, object], baselines: Mapping[str, object],
+                  progress: bool = True) -> tuple[dict, dict]:
+    """Fit each baseline on `train_runs`, measuring each fit.
 
     Returns
     -------
-    ({set: {method: {run: (S, T, P)}}} predictions, {method: {"fit_s", "peak_mb", and what it chose}} costs)
+    ({method: fitted baseline}, {method: {"fit_s", "peak_mb", and what its cross-validation chose}})
     """
-    predictions, costs = {name: {} for name in val_sets}, {}
+    fitted_baselines, costs = {}, {}
     for name, baseline in tqdm(baselines.items(), desc="baselines", disable=None if progress else True):
         with peak_memory() as memory:
             t0 = time.perf_counter()
@@ -571,9 +570,8 @@ def fit_baselines(train_runs: Mapping[str, object], val_sets: Mapping[str, Mappi
         costs[name] = {"fit_s": fit_s, "peak_mb": memory["peak_mb"]}
         if hasattr(fitted, "chosen"):  # what its cross-validation chose
             costs[name]["chosen"] = fitted.chosen()
-        for set_name, runs in val_sets.items():
-            predictions[set_name][name] = fitted.predict(runs)
-    return predictions, costs
+        fitted_baselines[name] = fitted
+    return fitted_baselines, costs
 
 
 def compare_baselines(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping[str, object]],
@@ -594,17 +592,10 @@ def compare_baselines(train_runs: Mapping[str, object], val_sets: Mapping[str, M
     -------
     ({set: {method: r (S, P)}}, {method: {"fit_s": seconds, "peak_mb": MB, ...}})
     """
-    predictions, costs = fit_baselines(train_runs, val_sets, baselines, progress)
-    return {set_name: score_methods(predictions[set_name], runs, _truth(root, runs, zscore))
+    fitted, costs = fit_baselines(train_runs, baselines, progress)
+    return {set_name: score_methods({name: b.predict(runs) for name, b in fitted.items()}, runs,
+                                    known_truth(root, runs, zscore))
             for set_name, runs in val_sets.items()}, costs
-
-
-def _truth(root, runs: Mapping[str, object], zscore: bool) -> dict | None:
-    "The synthetic set's stimulus-driven part of `runs`, or None (real data, or runs that are not whole named runs)."
-    try:
-        return truth_runs(root, runs, zscore) if root is not None else None
-    except FileNotFoundError:  # real data: no known truth
-        return None
 
 # %% ../nbs/05_baselines.ipynb #c34cc5db
 def comparison_table(scores_by_set: Mapping[str, Mapping[str, np.ndarray]],
@@ -747,13 +738,10 @@ def difference_significance(pred_a: Mapping[str, np.ndarray], pred_b: Mapping[st
     n_trs = sum(np.shape(runs[n])[1] for n in names)
     chunk = max(1, int(max_bytes // (n_subjects * 8 * (2 * n_draws + 6 * n_trs))))  # parcels per chunk
 
-    def joined(preds, part: slice) -> np.ndarray:  # {run: (S, T, P)} -> (S, sum T, chunk)
-        return np.concatenate([np.asarray(preds[n][..., part], dtype=np.float32) for n in names], axis=1)
-
     observed_sum, null_sum, p_parcels = 0.0, np.zeros(n_draws), []
     for start in range(0, n_parcels, chunk):
         part = slice(start, start + chunk)
-        observed, null = swap_null(joined(pred_a, part), joined(pred_b, part), joined(runs, part), n_draws, block,
+        observed, null = swap_null(*(parcel_columns(x, names, part) for x in (pred_a, pred_b, runs)), n_draws, block,
                                    seed)  # (S, c), (n_draws, S, c)
         observed_sum += float(np.nansum(observed))
         null_sum += np.nansum(null, axis=(1, 2))
@@ -824,26 +812,23 @@ def check_run_dir(run_dir: str | Path, config: TrainConfig) -> None:
                              f"flags (they default to the run's), or train the model here (no --run-dir).")
 
 
-def _model_predictions(config: TrainConfig, run_dir, train_model: bool, out_dir: Path,
-                       val_sets: Mapping[str, Mapping], subjects: Sequence, download: bool) -> tuple[dict, dict, dict]:
-    "({set: {run: (S, T, P)}} predictions, {set: r (S, P)} read from parcels.csv, cost) of the main model."
+def _main_model(config: TrainConfig, run_dir, train_model: bool, out_dir: Path, subjects: Sequence,
+                download: bool) -> tuple:
+    "(the main model or None, {set: r (S, P)} read from parcels.csv, {fit_s, peak_mb} of its training or {})."
     if run_dir is not None and (Path(run_dir) / "best.pt").is_file():
-        model = load_model(Path(run_dir) / "best.pt")
-        return {name: predict_runs(model, runs) for name, runs in val_sets.items()}, {}, {}
+        return load_model(Path(run_dir) / "best.pt"), {}, {}
     if run_dir is not None:
         warnings.warn(f"{run_dir} has no best.pt: the model's r is read from its parcels.csv, and its block-swap "
                       f"tests are left out.", stacklevel=2)
-        return {}, read_model_scores(run_dir, subjects), {}
+        return None, read_model_scores(run_dir, subjects), {}
     if not train_model:
-        return {}, {}, {}
+        return None, {}, {}
     with peak_memory() as memory:
         t0 = time.perf_counter()
         done = run_experiment(replace(config, out_dir=str(out_dir / "model")), figures=False, overwrite=True,
                               download=download)
         fit_s = time.perf_counter() - t0
-    model = done["result"].model
-    return ({name: predict_runs(model, runs) for name, runs in val_sets.items()}, {},
-            {"fit_s": fit_s, "peak_mb": memory["peak_mb"]})
+    return done["result"].model, {}, {"fit_s": fit_s, "peak_mb": memory["peak_mb"]}
 
 
 def _noise_ceilings(config: TrainConfig, root, subjects) -> tuple:
@@ -896,14 +881,14 @@ def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str
     root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies
     baselines = default_baselines(progress=config.progress) if baselines is None else baselines
     out_dir.mkdir(parents=True, exist_ok=True)
-    predictions, costs = fit_baselines(train_runs, val_sets, baselines, config.progress)
-    model_predictions, model_scores, model_cost = _model_predictions(config, run_dir, train_model, out_dir, val_sets,
-                                                                     subjects, download)
+    fitted, costs = fit_baselines(train_runs, baselines, config.progress)
+    model, model_scores, model_cost = _main_model(config, run_dir, train_model, out_dir, subjects, download)
     costs = ({"model": model_cost} if model_cost else {}) | costs
     scores_by_set, significance = {}, {}
     for set_name, runs in val_sets.items():
-        preds = ({"model": model_predictions[set_name]} if model_predictions else {}) | predictions.pop(set_name)
-        scores = score_methods(preds, runs, _truth(root, runs, config.zscore))
+        preds = (({"model": predict_runs(model, runs)} if model is not None else {})
+                 | {name: b.predict(runs) for name, b in fitted.items()})  # {method: {run: (S, T, P)}}
+        scores = score_methods(preds, runs, known_truth(root, runs, config.zscore))
         scores_by_set[set_name] = ({"model": model_scores[set_name]} if set_name in model_scores else {}) | scores
         significance[set_name] = comparison_significance(preds, runs, scores, config.seed, n_draws)
         del preds  # one set's predictions in memory at a time

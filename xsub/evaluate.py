@@ -39,11 +39,12 @@ except ImportError:  # Windows
     fcntl = None
 
 # %% auto #0
-__all__ = ['LOCK_FILE', 'RUN_FILES', 'PREDICT_FILES', 'leave_one_out_predictions', 'truth_runs', 'score_methods', 'subject_ids',
-           'summarize', 'parcel_labels', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate',
-           'shift_null', 'swap_null', 'p_value', 'parcel_significance', 'significance_columns', 'significance_counts',
-           'run_files', 'run_lock', 'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train',
-           'predict_folder', 'xsub_predict']
+__all__ = ['LOCK_FILE', 'RUN_FILES', 'PREDICT_FILES', 'leave_one_out_predictions', 'truth_runs', 'known_truth', 'score_methods',
+           'subject_ids', 'summarize', 'parcel_labels', 'parcel_frame', 'write_results', 'submission',
+           'save_predictions', 'evaluate', 'shift_null', 'swap_null', 'parcel_columns', 'p_value',
+           'parcel_significance', 'significance_columns', 'significance_counts', 'run_files', 'run_lock',
+           'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train', 'predict_folder',
+           'xsub_predict']
 
 # %% ../nbs/04_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -76,6 +77,14 @@ def truth_runs(root, runs: Mapping[str, object], zscore: bool = False) -> dict[s
             std = np.stack([s for _, s in stats])[:, None]  # (S, 1, P)
             truth[name] = (truth[name] - mean) / std  # (S, T, P)
     return truth
+
+
+def known_truth(root, runs: Mapping[str, object], zscore: bool = False) -> dict[str, np.ndarray] | None:
+    "`truth_runs`, or None where there is none to know (real data, no `root`, runs that are not whole named runs)."
+    try:
+        return truth_runs(root, runs, zscore) if root is not None else None
+    except FileNotFoundError:  # real data: no known truth
+        return None
 
 # %% ../nbs/04_evaluate.ipynb #cec809d7
 def score_methods(predictions: Mapping[str, Mapping[str, np.ndarray]], runs: Mapping[str, object],
@@ -209,12 +218,9 @@ def evaluate(model: torch.nn.Module, val_sets: Mapping[str, Mapping[str, object]
     scores_by_set, predictions_by_set = {}, {}
     for set_name, runs in val_sets.items():
         predictions_by_set[set_name] = predict_runs(model, runs)  # {run: (S, T, P)}
-        try:
-            truth = truth_runs(root, runs, zscore) if root is not None else None
-        except FileNotFoundError:  # real data: no known truth
-            truth = None
-        scores_by_set[set_name] = score_methods(
-            {"model": predictions_by_set[set_name], "baseline": leave_one_out_predictions(runs)}, runs, truth)
+        scores_by_set[set_name] = score_methods({"model": predictions_by_set[set_name],
+                                                 "baseline": leave_one_out_predictions(runs)},
+                                                runs, known_truth(root, runs, zscore))
     return scores_by_set, predictions_by_set
 
 # %% ../nbs/04_evaluate.ipynb #2897b4e6
@@ -268,6 +274,11 @@ def swap_null(pred_a: np.ndarray, pred_b: np.ndarray, target: np.ndarray, n_draw
     return observed.reshape(shape), (r_a - r_b).reshape((n_draws,) + shape)
 
 
+def parcel_columns(runs: Mapping[str, object], names: Sequence[str], part: slice) -> np.ndarray:
+    "The parcels `part` of runs `{run: (S, T, P)}`, the runs `names` joined in time: float32 (S, sum T, chunk)."
+    return np.concatenate([np.asarray(runs[n][..., part], dtype=np.float32) for n in names], axis=1)
+
+
 def p_value(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
     "One-sided p of `observed (...)` against `null (n_draws, ...)`: (1 + draws at or above it) / (1 + n_draws)."
     return (1 + (null >= observed).sum(0)) / (1 + len(null))
@@ -290,13 +301,10 @@ def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Map
     per_parcel = n_subjects * 8 * (8 * n_draws + 12 * n_trs)  # bytes of one parcel's nulls and float64 work arrays
     chunk = max(1, int(max_bytes // per_parcel))  # parcels per chunk
 
-    def joined(preds, part: slice) -> np.ndarray:  # {run: (S, T, P)} -> (S, sum T, chunk): the chunk's parcels only
-        return np.concatenate([np.asarray(preds[n][..., part], dtype=np.float32) for n in names], axis=1)
-
     p = {name: ([], []) for name in ("model", "baseline", "model_vs_baseline")}  # per test: (S, chunk), (chunk,) pieces
     for start in range(0, n_parcels, chunk):
         part = slice(start, start + chunk)
-        y, model, baseline = joined(runs, part), joined(model_pred, part), joined(baseline_pred, part)
+        y, model, baseline = (parcel_columns(x, names, part) for x in (runs, model_pred, baseline_pred))
         tests = {"model": lambda: shift_null(model, y, n_draws, seed=seed),
                  "baseline": lambda: shift_null(baseline, y, n_draws, seed=seed),
                  "model_vs_baseline": lambda: swap_null(model, baseline, y, n_draws, block, seed)}
