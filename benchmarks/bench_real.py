@@ -128,7 +128,8 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
         assert done["summary"]["data"]["val_trs"][set_name] == val_trs
         r = scores["model"]  # (S, P)
         start = done["result"].start
-        note = f"model: alpha {start.get('alpha', float('nan')):g}, {done['result'].best_epoch} gradient epochs"
+        note = (f"model: {start.get('encoder')} encoders, {start.get('dim')} dims, alpha {start.get('alpha', float('nan')):g}, "
+                f"{done['result'].best_epoch} gradient epochs")
     else:
         train, val = cell_data(n_subjects, n_train)
         t0 = time.perf_counter()

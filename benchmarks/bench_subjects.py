@@ -2,7 +2,8 @@
 
 Each size runs in a fresh process (so its peak is its own): random data with a shared signal, one training run of 266
 TRs and a validation run of 130 TRs (the size of a 289-subject movie data set), then `run_experiment` with the
-default model and recipe cut to one epoch of `--steps` batches: closed-form start, training, evaluation, the leave-one-
+default model and recipe cut to one epoch of `--steps` batches: closed-form start (also timed alone: its
+cross-validated choice of encoders, latent size and alpha), training, evaluation, the leave-one-
 out baseline and per-parcel significance (1000 null draws). Prints, per size: samples/s and subject-clips/s of
 training, the peak resident memory of the process (and of the GPU on cuda), the memory of the imports and the data
 alone, and the memory above it per subject, with its ratio to the smallest S at the same P (1.0: linear in S).
@@ -43,12 +44,19 @@ def measure(n_subjects: int, n_parcels: int, device: str, steps: int, out_dir: s
     floor = peak_rss_gb()  # imports and data
     config = TrainConfig(epochs=1, samples_per_epoch=16 * steps, inner_val=0.0, val_runs=("val",), device=device,
                          progress=False, out_dir=out_dir)
+    from xsub.models import CrossSubjectEncoder
+    from xsub.train import closed_form_start, receptive_field
+    t0 = time.perf_counter()  # the closed-form start alone (run_experiment fits it again, inside the whole run)
+    start = closed_form_start(CrossSubjectEncoder(n_subjects, n_parcels, config.embed_dim, config.kernel_size),
+                              {"train": runs["train"]}, gap=receptive_field(config))
+    start_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     run_experiment(config, runs, figures=False)
     seconds = time.perf_counter() - t0
     epoch = [json.loads(line) for line in Path(out_dir, "metrics.jsonl").read_text().splitlines()][-1]
     return {"S": n_subjects, "P": n_parcels, "samples_per_s": epoch["samples_per_s"],
-            "subject_clips_per_s": epoch["samples_per_s"] * n_subjects, "run_s": seconds, "floor_gb": floor,
+            "subject_clips_per_s": epoch["samples_per_s"] * n_subjects, "run_s": seconds, "start_s": start_s,
+            "start": f"{start['encoder']} {start['dim']}", "floor_gb": floor,
             "peak_gb": peak_rss_gb(), "gpu_peak_gb": torch.cuda.max_memory_allocated() / 1e9
             if torch.cuda.is_available() and device.startswith("cuda") else None}
 
@@ -79,7 +87,8 @@ def main() -> None:
         ratio = per_subject / ((smallest["peak_gb"] - smallest["floor_gb"]) / smallest["S"])
         gpu = f" | GPU peak {row['gpu_peak_gb']:.2f} GB" if row["gpu_peak_gb"] is not None else ""
         print(f"S {row['S']:4d} P {row['P']:5d} | {row['samples_per_s']:8.1f} samples/s "
-              f"({row['subject_clips_per_s']:7.0f} subject-clips/s) | whole run {row['run_s']:6.1f} s | peak "
+              f"({row['subject_clips_per_s']:7.0f} subject-clips/s) | closed-form start {row['start_s']:5.1f} s ({row['start']}) | "
+              f"whole run {row['run_s']:6.1f} s | peak "
               f"{row['peak_gb']:.2f} GB (imports + data {row['floor_gb']:.2f} GB; above it {1000 * per_subject:.1f} MB "
               f"per subject, {ratio:.2f}x S={smallest['S']}'s){gpu}", flush=True)
 

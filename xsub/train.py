@@ -38,14 +38,15 @@ from .models import CrossSubjectEncoder, leave_one_out_mean
 from .synthetic import CommandParser, HelpFormatter, UsageError, make_synthetic, spell_flags
 
 # %% auto #0
-__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'CLOSED_FORM_ALPHAS', 'MICRO_BATCH_VALUES', 'TrainConfig', 'config_parser',
-           'parse_config', 'resolve_device', 'keep_freed_memory', 'parse_val_set', 'val_set_runs', 'data_root',
-           'is_algonauts', 'receptive_field', 'check_device', 'check_config', 'config_changes', 'with_default_split',
-           'load_dataset', 'split_data', 'load_data', 'predict_runs', 'score_runs', 'save_checkpoint',
-           'load_checkpoint', 'load_model', 'fold_masks', 'group_mean_pca', 'decoder_stats', 'fit_gain_and_decoder',
-           'squared_error', 'choose_alpha', 'closed_form_start', 'TrainResult', 'adamw', 'learning_rate', 'validate',
-           'micro_batch_size', 'rank_batches', 'distributed', 'process_device', 'init_distributed', 'barrier',
-           'from_main_process', 'train', 'chosen_epoch', 'fit_model', 'training_note']
+__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'CLOSED_FORM_ALPHAS', 'START_ENCODERS', 'START_DIMS', 'MICRO_BATCH_VALUES',
+           'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'parse_val_set',
+           'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config',
+           'config_changes', 'with_default_split', 'load_dataset', 'split_data', 'load_data', 'predict_runs',
+           'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks', 'group_mean_pca',
+           'shared_response_maps', 'start_encoders', 'decoder_stats', 'fit_gain_and_decoder', 'squared_error',
+           'held_out_r', 'start_candidates', 'choose_start', 'closed_form_start', 'TrainResult', 'adamw',
+           'learning_rate', 'validate', 'micro_batch_size', 'rank_batches', 'distributed', 'process_device',
+           'init_distributed', 'barrier', 'from_main_process', 'train', 'chosen_epoch', 'fit_model', 'training_note']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -495,84 +496,196 @@ def group_mean_pca(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | Non
     return np.ascontiguousarray(vectors[:, ::-1][:, :dim])  # (P, dim)
 
 
-def decoder_stats(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, basis: np.ndarray) -> dict:
-    "Sums over TRs, per subject, for the closed form: with F = [LOO @ basis, 1], L = LOO, Y = data."
-    S, P, K = np.shape(runs[0])[0], np.shape(runs[0])[2], basis.shape[1] + 1
-    stats = {"FF": np.zeros((S, K, K)), "FY": np.zeros((S, K, P)), "FL": np.zeros((S, K, P)),
-             "LY": np.zeros((S, P)), "LL": np.zeros((S, P)), "YY": np.zeros((S, P)), "n": 0}
-    b = torch.as_tensor(basis, dtype=torch.float32)  # (P, D)
+def shared_response_maps(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, dim: int,
+                         n_iter: int = 5, pca: np.ndarray | None = None) -> np.ndarray:
+    """Each subject's orthonormal map (S, P, dim) onto one shared response: a deterministic SRM started at the
+    group-mean PCA (`pca`, (P, >= dim), if already computed on the same TRs)."""
+    S = np.shape(runs[0])[0]
+    start = group_mean_pca(runs, masks, dim) if pca is None else pca[:, :dim]  # (P, dim)
+    maps = np.repeat(start[None], S, 0)  # (S, P, dim): every subject starts at the same map
+    for _ in range(n_iter):
+        w = torch.as_tensor(maps, dtype=torch.float32)  # (S, P, dim)
+        cross = np.zeros(maps.shape)  # (S, P, dim): sum over TRs of x_s' (shared response)
+        for x in _pieces(runs, masks):  # (S, t, P)
+            shared = torch.bmm(x, w).mean(0)  # (t, dim): the subjects' latents, averaged
+            cross += torch.einsum("stp,tk->spk", x, shared).double().numpy()
+        u, _, vt = np.linalg.svd(cross, full_matrices=False)  # per subject: the orthonormal map nearest to x_s' shared
+        maps = u @ vt  # (S, P, dim)
+    return maps
+
+
+START_ENCODERS = ("shared", "per-subject")  # one map for all subjects (today's start), or each subject's own
+
+
+def start_encoders(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, kind: str, dim: int,
+                   pca: np.ndarray | None = None) -> np.ndarray:
+    "The closed form's encoders (S, P, dim): the group-mean PCA for every subject (`shared`), or SRM maps (`per-subject`)."
+    pca = group_mean_pca(runs, masks, dim) if pca is None else pca  # (P, >= dim)
+    if kind == "shared":
+        return np.repeat(pca[None, :, :dim], np.shape(runs[0])[0], 0)  # (S, P, dim)
+    if kind == "per-subject":
+        return shared_response_maps(runs, masks, dim, pca=pca)  # (S, P, dim)
+    raise ValueError(f"Unknown encoder kind {kind!r}: use one of {START_ENCODERS}.")
+
+
+def decoder_stats(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, encoders: np.ndarray,
+                  recon: bool = True) -> dict:
+    """Sums over TRs, per subject, for the closed form: F = [Z, 1] with Z the others' latents averaged, L = LOO,
+    R = Z mapped back through the subject's own encoder (zero unless `recon`), Y = data."""
+    S, P, K = np.shape(runs[0])[0], np.shape(runs[0])[2], encoders.shape[2] + 1
+    stats = {"FF": np.zeros((S, K, K)), "FY": np.zeros((S, K, P)), "FL": np.zeros((S, K, P)), "FR": np.zeros((S, K, P)),
+             **{key: np.zeros((S, P)) for key in ("LY", "LL", "YY", "RY", "RR", "LR")}, "n": 0}
+    e = torch.as_tensor(encoders, dtype=torch.float32)  # (S, P, D)
     for y in _pieces(runs, masks):  # (S, t, P)
         loo = leave_one_out_mean(y, dim=0)  # (S, t, P)
-        f = torch.cat([loo @ b, torch.ones(S, y.shape[1], 1)], 2)  # (S, t, K): latents and an intercept
+        z = leave_one_out_mean(torch.bmm(y, e), dim=0)  # (S, t, D): the other subjects' latents, averaged
+        f = torch.cat([z, torch.ones(S, y.shape[1], 1)], 2)  # (S, t, K): latents and an intercept
         ft = f.transpose(1, 2)  # (S, K, t)
-        for key, value in (("FF", ft @ f), ("FY", ft @ y), ("FL", ft @ loo), ("LY", (loo * y).sum(1)),
-                           ("LL", (loo * loo).sum(1)), ("YY", (y * y).sum(1))):
+        sums = [("FF", ft @ f), ("FY", ft @ y), ("FL", ft @ loo), ("LY", (loo * y).sum(1)), ("LL", (loo * loo).sum(1)),
+                ("YY", (y * y).sum(1))]
+        if recon:
+            r = torch.bmm(z, e.transpose(1, 2))  # (S, t, P): that average through the subject's own encoder, reversed
+            sums += [("FR", ft @ r), ("RY", (r * y).sum(1)), ("RR", (r * r).sum(1)), ("LR", (loo * r).sum(1))]
+        for key, value in sums:
             stats[key] += value.double().numpy()
         stats["n"] += y.shape[1]
     return stats
 
+
 # %% ../nbs/03_train.ipynb #137805f9
-def fit_gain_and_decoder(stats: dict, s: int, alpha: float, rounds: int = 2,
-                         min_gain: float = 0.05) -> tuple[np.ndarray, np.ndarray]:
-    "Subject s's decoder W (K, P) (ridge, `alpha`) and skip gain g (P,) (>= `min_gain`) for y = g LOO + F W."
-    A, B, C = stats["FF"][s], stats["FY"][s], stats["FL"][s]  # (K, K), (K, P), (K, P)
-    ly, ll = stats["LY"][s], stats["LL"][s] + 1e-8  # (P,), (P,)
+def _gains(stats: dict, s: int, W: np.ndarray, recon: bool, min_gain: float,
+           sweeps: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    "Skip gain g >= `min_gain` and reconstruction gain h >= 0 (P,) each, least squares on what F W leaves over."
+    ly = stats["LY"][s] - (stats["FL"][s] * W).sum(0)  # (P,): LOO . (y - F W)
+    ll = stats["LL"][s] + 1e-8
     gain = np.maximum(ly / ll, min_gain)
+    recon_gain = np.zeros_like(gain)
+    if recon:  # coordinate descent on the two gains of each parcel (a convex problem with bounds)
+        ry, rr, lr = stats["RY"][s] - (stats["FR"][s] * W).sum(0), stats["RR"][s] + 1e-8, stats["LR"][s]
+        for _ in range(sweeps):
+            recon_gain = np.maximum((ry - lr * gain) / rr, 0.0)
+            gain = np.maximum((ly - lr * recon_gain) / ll, min_gain)
+    return gain, recon_gain
+
+
+def fit_gain_and_decoder(stats: dict, s: int, alpha: float, rounds: int = 2, min_gain: float = 0.05,
+                         recon: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Subject s's decoder W (K, P) (ridge, `alpha`), skip gain g (P,) (>= `min_gain`) and reconstruction gain h (P,)
+    (>= 0; zero unless `recon`) for y = g LOO + h R + F W."""
+    A, B, C, D = stats["FF"][s], stats["FY"][s], stats["FL"][s], stats["FR"][s]  # (K, K), (K, P) x 3
+    W = np.zeros_like(B)
+    gain, recon_gain = _gains(stats, s, W, recon, min_gain)
     if np.isinf(alpha):
-        return np.zeros_like(B), gain
+        return W, gain, recon_gain
     inverse = np.linalg.inv(A + alpha * np.eye(len(A)))  # (K, K)
     for _ in range(rounds):
-        W = inverse @ (B - C * gain)  # ridge on what the gain leaves over
-        gain = np.maximum((ly - (C * W).sum(0)) / ll, min_gain)
-    return W, gain
+        W = inverse @ (B - C * gain - D * recon_gain)  # ridge on what the gains leave over
+        gain, recon_gain = _gains(stats, s, W, recon, min_gain)
+    return W, gain, recon_gain
 
 
-def squared_error(stats: dict, s: int, W: np.ndarray, gain: np.ndarray) -> float:
-    "Sum of squared errors of y = g LOO + F W over the TRs and parcels that `stats` summed (subject s)."
-    A, B, C, ly, ll, yy = (stats[k][s] for k in ("FF", "FY", "FL", "LY", "LL", "YY"))
-    return float((yy - 2 * (B * W).sum(0) - 2 * gain * ly + (W * (A @ W)).sum(0) + 2 * gain * (C * W).sum(0)
-                  + gain ** 2 * ll).sum())
+def squared_error(stats: dict, s: int, W: np.ndarray, gain: np.ndarray, recon_gain: np.ndarray | None = None) -> float:
+    "Sum of squared errors of y = g LOO + h R + F W over the TRs and parcels that `stats` summed (subject s)."
+    A, B, C, D, ly, ll, yy, ry, rr, lr = (stats[k][s] for k in ("FF", "FY", "FL", "FR", "LY", "LL", "YY", "RY", "RR", "LR"))
+    h = np.zeros_like(gain) if recon_gain is None else recon_gain
+    return float((yy - 2 * (B * W).sum(0) - 2 * gain * ly - 2 * h * ry + (W * (A @ W)).sum(0)
+                  + 2 * gain * (C * W).sum(0) + 2 * h * (D * W).sum(0) + gain ** 2 * ll + h ** 2 * rr
+                  + 2 * gain * h * lr).sum())
+
+
+def held_out_r(stats: dict, s: int, W: np.ndarray, gain: np.ndarray, recon_gain: np.ndarray | None = None) -> np.ndarray:
+    "Pearson r (P,) of y = g LOO + h R + F W with the data, over the TRs that `stats` summed (subject s)."
+    A, B, C, D, ly, ll, yy, ry, rr, lr = (stats[k][s] for k in ("FF", "FY", "FL", "FR", "LY", "LL", "YY", "RY", "RR", "LR"))
+    h = np.zeros_like(gain) if recon_gain is None else recon_gain
+    n = stats["n"]
+    sum_y, sum_l, sum_r, sum_f = B[-1], C[-1], D[-1], A[-1]  # F's last column is the constant 1: its sums
+    pred_y = (B * W).sum(0) + gain * ly + h * ry  # (P,): sum over TRs of prediction x data
+    pred_pred = ((W * (A @ W)).sum(0) + 2 * gain * (C * W).sum(0) + 2 * h * (D * W).sum(0) + gain ** 2 * ll
+                 + h ** 2 * rr + 2 * gain * h * lr)
+    sum_pred = sum_f @ W + gain * sum_l + h * sum_r  # (P,)
+    cov = pred_y - sum_pred * sum_y / n
+    var_pred, var_y = pred_pred - sum_pred ** 2 / n, yy - sum_y ** 2 / n
+    return cov / np.sqrt(np.maximum(var_pred * var_y, 1e-12))
+
 
 # %% ../nbs/03_train.ipynb #04d1085a
-def choose_alpha(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: int = 0,
-                 alphas: np.ndarray = CLOSED_FORM_ALPHAS) -> tuple[float, np.ndarray]:
-    "(relative alpha with the least held-out squared error over blocked folds, that error per alpha)."
-    S = np.shape(runs[0])[0]
-    errors = np.zeros(len(alphas))
-    for train_masks, held_masks in fold_masks([np.shape(x)[1] for x in runs], n_folds, gap):
-        basis = group_mean_pca(runs, train_masks, dim)  # refitted without the held-out block
-        fitted, held = decoder_stats(runs, train_masks, basis), decoder_stats(runs, held_masks, basis)
-        for i, alpha in enumerate(alphas):
-            for s in range(S):
-                errors[i] += squared_error(held, s, *fit_gain_and_decoder(fitted, s, alpha * fitted["n"]))
-    return float(alphas[errors.argmin()]), errors
+START_DIMS = (3, 5, 10, 20)  # latent sizes tried for per-subject encoders, besides embed_dim
+
+
+def start_candidates(dim: int) -> list[tuple[str, int]]:
+    "(encoder kind, latent size) pairs the closed form cross-validates: the shared map at `dim`, per-subject maps up to it."
+    return [("shared", dim)] + [("per-subject", k) for k in sorted({*(k for k in START_DIMS if k < dim), dim})]
+
+
+def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: int = 0,
+                 alphas: np.ndarray = CLOSED_FORM_ALPHAS) -> tuple[dict, np.ndarray]:
+    """({encoder, dim, alpha, loo_subjects} with the least held-out squared error over blocked folds, the errors
+    (candidates, alphas, folds, subjects)). Simpler wins unless the richer choice saves more than one standard error
+    over folds: the shared map over per-subject maps, and the rescaled leave-one-out mean over either, for the group
+    or for one subject (`loo_subjects`)."""
+    S, candidates = np.shape(runs[0])[0], start_candidates(dim)
+    folds = fold_masks([np.shape(x)[1] for x in runs], n_folds, gap)
+    errors = np.zeros((len(candidates), len(alphas), len(folds), S))
+    for f, (train_masks, held_masks) in enumerate(folds):
+        pca = group_mean_pca(runs, train_masks, dim)  # (P, dim), refitted without the held-out block
+        for c, (kind, k) in enumerate(candidates):
+            encoders, recon = start_encoders(runs, train_masks, kind, k, pca), kind == "per-subject"  # (S, P, k)
+            fitted, held = (decoder_stats(runs, masks, encoders, recon) for masks in (train_masks, held_masks))
+            for i, alpha in enumerate(alphas):
+                for s in range(S):
+                    fit = fit_gain_and_decoder(fitted, s, alpha * fitted["n"], recon=recon)
+                    errors[c, i, f, s] = 1 - held_out_r(held, s, *fit).mean()  # the reported metric, as a loss
+    total = errors.sum((2, 3))  # (candidates, alphas)
+    beats = lambda saved: saved.mean(0) > saved.std(0, ddof=1) / np.sqrt(len(folds))  # noqa: E731 (one-SE rule)
+    c, i = np.unravel_index(total.argmin(), total.shape)
+    if c > 0 and len(folds) > 1 and not beats((errors[0, total[0].argmin()] - errors[c, i]).sum(1)):
+        c, i = 0, total[0].argmin()  # per-subject maps must beat the shared one by more than the noise of folds
+    loo_subjects = []
+    if np.isinf(alphas).any() and len(folds) > 1:  # the same rule against doing (almost) nothing
+        saved = errors[0, np.isinf(alphas).argmax()] - errors[c, i]  # (folds, S): held-out error the fit saves
+        if not beats(saved.sum(1)):
+            c, i = 0, np.isinf(alphas).argmax()  # candidate 0 is the shared map: with alpha inf, gains only
+        else:
+            loo_subjects = np.flatnonzero(~beats(saved)).tolist()
+    kind, k = candidates[c]
+    return {"encoder": kind, "dim": k, "alpha": float(alphas[i]), "loo_subjects": loo_subjects}, errors
 
 
 @torch.no_grad()
-def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray], gap: int = 0,
-                      alpha: float | None = None, n_folds: int = 5) -> dict:
-    "Set a model's encoders, decoders and skip gains to the closed-form fit on `runs`; returns the chosen alpha."
+def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray], gap: int = 0, n_folds: int = 5,
+                      choice: Mapping | None = None) -> dict:
+    """Set a model's encoders, decoders and gains to the closed-form fit on `runs`; returns what was chosen.
+    `choice` ({encoder, dim, alpha, loo_subjects}) skips the cross-validation (`choose_start`) and fits that."""
     if model.shared or model.norm is not None or not model.skip or isinstance(model.mix, nn.Parameter):
         raise ValueError("closed_form_start needs CrossSubjectEncoder(shared=False, layer_norm=False, skip=True, "
                          "learn_weights=False); start other models from the leave-one-out mean (init='baseline').")
     runs = [np.asarray(x, dtype=np.float32) for x in runs.values()]
-    dim = min(model.embed_dim, model.n_parcels, sum(x.shape[1] for x in runs) - 1)
+    max_dim = min(model.embed_dim, model.n_parcels, sum(x.shape[1] for x in runs) - 1)
     errors = None
-    if alpha is None:
-        alpha, errors = choose_alpha(runs, dim, n_folds, gap)
-    basis = group_mean_pca(runs, None, dim)  # (P, dim)
-    stats = decoder_stats(runs, None, basis)
+    if choice is None:
+        choice, errors = choose_start(runs, max_dim, n_folds, gap)
+    choice = {"loo_subjects": [], **choice, "dim": min(choice["dim"], max_dim), "alpha": float(choice["alpha"])}
+    kind, k = choice["encoder"], choice["dim"]
+    encoders = start_encoders(runs, None, kind, k)  # (S, P, k)
+    stats = decoder_stats(runs, None, encoders, recon=kind == "per-subject")
     model.reset_parameters()  # convs at identity
     for name, p in model.named_parameters():
         if name.endswith("bias") or name in ("enc_weight", "dec_weight"):
             p.zero_()  # what the closed form does not set starts at zero
     for s in range(model.n_subjects):
-        W, gain = fit_gain_and_decoder(stats, s, alpha * stats["n"])  # (dim + 1, P), (P,)
-        model.enc_weight[s, :dim] = torch.as_tensor(basis.T)  # the same encoder for every subject
-        model.dec_weight[s, :, :dim] = torch.as_tensor(W[:dim].T)
-        model.dec_bias[s] = torch.as_tensor(W[dim])
+        own = s not in choice["loo_subjects"]  # else the subject keeps the rescaled leave-one-out mean (gains only)
+        W, gain, recon_gain = fit_gain_and_decoder(stats, s, choice["alpha"] * stats["n"] if own else np.inf,
+                                                   recon=kind == "per-subject" and own)
+        model.enc_weight[s, :k] = torch.as_tensor(encoders[s].T)  # (k, P)
+        model.dec_weight[s, :, :k] = torch.as_tensor(W[:k].T + recon_gain[:, None] * encoders[s])  # (P, k)
+        model.dec_bias[s] = torch.as_tensor(W[k])
         model.skip_gain[s] = torch.as_tensor(gain)
-    return {"alpha": alpha, "cv_error": None if errors is None else (errors / errors.min()).round(4).tolist()}
+    if errors is not None:
+        total = errors.sum((2, 3))  # (candidates, alphas)
+        choice["cv_error"] = {f"{kind_} {k_}": round(float(row.min() / total.min()), 4)
+                              for (kind_, k_), row in zip(start_candidates(max_dim), total)}  # best alpha's, relative
+    return choice
+
 
 # %% ../nbs/03_train.ipynb #5563fda7
 @dataclass
@@ -584,7 +697,7 @@ class TrainResult:
     best_r: float
     out_dir: Path
     early_stop: str | None = None  # the validation set that picked the best epoch
-    start: dict = field(default_factory=dict)  # how the model was started: init, and the closed form's alpha
+    start: dict = field(default_factory=dict)  # how the model was started: init, the closed form's encoder, dim, alpha
     selection: TrainResult | None = None  # the run on the inner split that chose the number of epochs (fit_model)
 
     @property
@@ -638,8 +751,8 @@ def _per_subject(r: Sequence[float], most: int = 8) -> str:
 def _log_line(row: dict, n_epochs: int) -> str:
     "One line per epoch: loss, per-subject val r, time, throughput (and GPU memory)."
     start = row.get("start", {})
-    begin = (f"closed form (alpha {start.get('alpha', 0):g})" if start.get("init") == "closed-form"
-             else "untrained (leave-one-out mean)")
+    begin = (f"closed form ({start.get('encoder', 'shared')} encoders, {start.get('dim', '?')} dims, alpha "
+             f"{start.get('alpha', 0):g})" if start.get("init") == "closed-form" else "untrained (leave-one-out mean)")
     parts = [f"epoch {row['epoch']:>2}/{n_epochs}", f"loss {row['train_loss']:.4f}" if row["train_loss"] is not None
              else begin]
     for name, v in row["val"].items():
@@ -933,10 +1046,12 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
 def training_note(result: TrainResult) -> str:
     "One sentence on what training did: whether gradient epochs or the closed form's decoder added anything."
     start = result.start
-    if start.get("init") == "closed-form" and start.get("alpha") == float("inf") and result.best_epoch == 0:
+    if (start.get("init") == "closed-form" and start.get("alpha") == float("inf") and start.get("encoder") == "shared"
+            and result.best_epoch == 0):
         return ("Nothing was learned beyond the leave-one-out mean: the closed form kept no decoder (alpha = inf) and "
                 "no gradient epoch helped on the inner split; the model is the leave-one-out mean, rescaled per parcel.")
     if result.best_epoch == 0:
-        what = "the closed-form fit" if start.get("init") == "closed-form" else "the untrained model (leave-one-out mean)"
+        what = (f"the closed-form fit ({start.get('encoder')} encoders)" if start.get("init") == "closed-form"
+                else "the untrained model (leave-one-out mean)")
         return f"Gradient training did not help on the inner split: the model is {what}."
     return f"{result.best_epoch} gradient epochs improved on the start on the inner split."
