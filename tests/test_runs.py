@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import h5py
 import numpy as np
 import pytest
 import torch
@@ -327,3 +328,52 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
     fewer = save_runs({n: np.asarray(x)[:3] for n, x in s6.items()}, tmp_path / "three", s6.subjects[:3])
     r = cli(env, "xsub_predict", str(finished), "--data-root", str(fewer), "--out-dir", str(tmp_path / "z"))
     assert r.returncode == 1 and "sub-05" in one_line(r)
+
+
+def test_a_run_refused_on_its_data_claims_nothing_and_the_retry_runs(env, tmp_path):
+    """One subject is refused before any training, leaving no config.json or selection/ behind; once a second
+    subject's file is there, the same command runs without --overwrite."""
+    rng = np.random.default_rng(0)
+    data = tmp_path / "data"
+    data.mkdir()
+
+    def write(label):  # two runs of 200 TRs, 20 parcels: a shared signal and the subject's noise
+        shared = rng.standard_normal((2, 200, 20)).astype(np.float32)
+        with h5py.File(data / f"sub-{label}.h5", "w") as f:
+            for i, name in enumerate(("run1", "run2")):
+                f[name] = shared[i] + rng.standard_normal((200, 20)).astype(np.float32)
+    write("01")
+    out = tmp_path / "out"
+    args = ("--data-root", str(data), "--out-dir", str(out), "--epochs", "1", "--samples-per-epoch", "16",
+            "--sample-length", "32", "--no-progress", "--offline")
+    r = cli(env, "xsub_train", *args)
+    assert r.returncode == 1 and "at least 2" in one_line(r), r.stderr
+    assert not out.exists() or not any(p.name != ".xsub.lock" for p in out.iterdir()), list(out.iterdir())
+    write("02")
+    r = cli(env, "xsub_train", *args)
+    assert r.returncode == 0, r.stderr
+    assert (out / "metrics.json").is_file()
+
+
+def test_messages_say_what_is_true_about_the_data_root_and_subjects(env, tmp_path):
+    """--data-root naming a file says it is a file and names both layouts; --subjects by number finds sub-01.h5; the
+    outputs printed are the files written (no metrics.jsonl without gradient epochs)."""
+    rng = np.random.default_rng(1)
+    data = tmp_path / "data"
+    data.mkdir()
+    shared = rng.standard_normal((2, 200, 20)).astype(np.float32)
+    for label in ("01", "02", "03"):
+        with h5py.File(data / f"sub-{label}.h5", "w") as f:
+            for i, name in enumerate(("run1", "run2")):
+                f[name] = shared[i] + rng.standard_normal((200, 20)).astype(np.float32)
+    r = cli(env, "xsub_train", "--data-root", str(data / "sub-01.h5"), "--out-dir", str(tmp_path / "a"), "--offline")
+    line = one_line(r)
+    assert r.returncode == 2 and "is a file, not a folder" in line and "sub-<label>.h5" in line and "algonauts" in line
+    out = tmp_path / "b"
+    r = cli(env, "xsub_train", "--data-root", str(data), "--subjects", "1", "3", "--out-dir", str(out), "--epochs", "0",
+            "--no-progress", "--offline")
+    assert r.returncode == 0, r.stderr
+    summary = json.loads((out / "metrics.json").read_text())
+    assert summary["subjects"] == ["sub-01", "sub-03"], summary["subjects"]
+    printed = [line.split()[-1] for line in r.stdout.split("outputs", 1)[1].splitlines() if line.strip()]
+    assert printed and all(Path(p).exists() for p in printed), printed

@@ -29,8 +29,9 @@ __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS
            'run_name', 'select_keys', 'Alignment', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats',
            'zscore_run', 'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs',
            'ClipDataset', 'pearson_r', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic', 'subject_label',
-           'run_subjects', 'save_runs', 'subject_files', 'is_subject_folder', 'load_folder', 'tail_length',
-           'split_tail', 'split_runs', 'data_home', 'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
+           'run_subjects', 'save_runs', 'subject_files', 'file_subject', 'is_subject_folder', 'load_folder',
+           'tail_length', 'split_tail', 'split_runs', 'data_home', 'sha256sum', 'fetch_file', 'sherlock_files',
+           'fetch_sherlock']
 
 # %% ../nbs/00_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -80,8 +81,10 @@ def fmri_dir(root: str | os.PathLike) -> Path:
     root = Path(root).expanduser()
     if not root.is_dir():
         raise FileNotFoundError(
-            f"Data folder {root} does not exist: pass the path of the `algonauts_2025.competitors` folder "
-            f"(or of its `fmri/` folder), or build the synthetic one with `xsub.synthetic.make_synthetic()`.")
+            f"Data folder {root} {'is a file, not a folder' if root.exists() else 'does not exist'}: xsub reads two layouts: the Algonauts one (the `algonauts_2025.competitors` folder, or its `fmri/` "
+            f"folder) and the generic one (a folder of sub-<label>.h5 files, one (T, P) dataset per run; "
+            f"`xsub.data.save_runs` writes one); or build "
+            f"the synthetic set with `xsub.synthetic.make_synthetic()`.")
     fdir = _fmri_dir_guess(root)
     if not fdir.is_dir():
         raise FileNotFoundError(
@@ -732,13 +735,28 @@ def subject_files(root: str | os.PathLike) -> dict[str, Path]:
     "The subject files of a folder in the generic layout: `{'sub-<label>': path}`, sorted; an error if there are none."
     root = Path(root).expanduser()
     if not root.is_dir():
-        raise FileNotFoundError(f"Data folder {root} does not exist: pass a folder of sub-<label>.h5 files "
-                                f"(write one with xsub.data.save_runs) or an algonauts_2025.competitors folder.")
+        raise FileNotFoundError(
+            f"Data folder {root} {'is a file, not a folder' if root.exists() else 'does not exist'}: xsub reads two layouts: the Algonauts one (the `algonauts_2025.competitors` folder, or its `fmri/` "
+            f"folder) and the generic one (a folder of sub-<label>.h5 files, one (T, P) dataset per run; "
+            f"`xsub.data.save_runs` writes one).")
     files = {p.name[:-3]: p for p in sorted(root.iterdir()) if SUBJECT_FILE.match(p.name)}
     if not files:
         raise FileNotFoundError(f"{root} has no sub-<label>.h5 files: the generic layout is one HDF5 file per subject "
                                 f"(sub-01.h5, ...) with one (T, P) dataset per run; write one with xsub.data.save_runs.")
     return files
+
+
+def file_subject(subject, files: Mapping[str, Path], root: str | os.PathLike = "") -> str:
+    "The `sub-<label>` of `files` a subject id names: its label ('sub-ab', 'ab') or its number (3 -> sub-03 or sub-003)."
+    label = subject_label(subject)
+    if label in files:
+        return label
+    number = label[4:]
+    same = [s for s in files if number.isdigit() and s[4:].isdigit() and int(s[4:]) == int(number)]
+    if len(same) == 1:
+        return same[0]
+    raise FileNotFoundError(f"{root} has no file for subject {subject!r}" + (f" (several match its number: {same})" if same
+                            else "") + f": it has {list(files)}; name subjects by label (sub-01 or 01) or number (1).")
 
 
 def is_subject_folder(root: str | os.PathLike) -> bool:
@@ -764,10 +782,7 @@ def load_folder(root: str | os.PathLike, subjects: Sequence | None = None, runs:
     """
     files = subject_files(root)
     if subjects is not None and len(subjects):
-        wanted = [subject_label(s) for s in subjects]
-        missing = [s for s in wanted if s not in files]
-        if missing:
-            raise FileNotFoundError(f"{root} has no file for {missing}: it has {list(files)}.")
+        wanted = [file_subject(s, files, root) for s in subjects]
         files = {s: files[s] for s in wanted}
     keep = None if runs is None else set(runs)
     opened = {}

@@ -28,7 +28,8 @@ from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, is_subject_folder, load
                        remove_stale_temp_files, write_text_atomic, zscore_run, zscore_stats)
 from .models import leave_one_out_mean
 from .synthetic import UsageError, console_script, run_command, spell_flags
-from .train import (RUNTIME_FIELDS, TrainConfig, barrier, config_changes, config_parser, data_root, distributed,
+from .train import (RUNTIME_FIELDS, TrainConfig, barrier, check_data, config_changes, config_parser, data_root,
+                        distributed,
                         init_distributed, load_data, load_model, parse_config, resolve_device,
                         predict_runs, receptive_field, score_runs, split_data, train, training_note, fit_model,
                         with_default_split)
@@ -454,9 +455,8 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     with run_lock(out_dir):
         check_run_folder(out_dir, resume, overwrite)
         remove_stale_temp_files(out_dir)  # what a killed write left behind
-        if not (resume or overwrite):  # a run killed while its data load can be resumed
-            write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
         train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
+        check_data(config, train_runs)  # the folder is claimed (config.json) only for data that can train
         barrier()  # the other processes of a torchrun group load the data now (from the cache)
         if overwrite:  # every check has passed and the data are in memory: the old run goes now
             for path in run_files(out_dir):
@@ -501,6 +501,7 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
         paths |= plot_run(out_dir, download=download)
     paths |= {"checkpoint": result.best_checkpoint, "config": out_dir / "config.json",
               "metrics_per_epoch": out_dir / "metrics.jsonl"}
+    paths = {name: path for name, path in paths.items() if Path(path).exists()}  # what was written, and only that
     return {"scores": scores_by_set, "summary": json.loads(paths["metrics"].read_text()), "paths": paths,
             "result": result}
 

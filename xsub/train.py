@@ -41,11 +41,11 @@ from .synthetic import CommandParser, HelpFormatter, UsageError, make_synthetic,
 __all__ = ['DATASETS', 'RUNTIME_FIELDS', 'CLOSED_FORM_ALPHAS', 'START_ENCODERS', 'START_DIMS', 'MICRO_BATCH_VALUES',
            'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'parse_val_set',
            'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config',
-           'config_changes', 'with_default_split', 'load_dataset', 'split_data', 'load_data', 'predict_runs',
-           'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks', 'group_mean_pca',
-           'shared_response_maps', 'start_encoders', 'decoder_stats', 'fit_gain_and_decoder', 'squared_error',
-           'held_out_r', 'start_candidates', 'choose_start', 'closed_form_start', 'TrainResult', 'adamw',
-           'learning_rate', 'validate', 'micro_batch_size', 'rank_batches', 'distributed', 'process_device',
+           'config_changes', 'with_default_split', 'load_dataset', 'split_data', 'load_data', 'check_data',
+           'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks',
+           'group_mean_pca', 'shared_response_maps', 'start_encoders', 'decoder_stats', 'fit_gain_and_decoder',
+           'squared_error', 'held_out_r', 'start_candidates', 'choose_start', 'closed_form_start', 'TrainResult',
+           'adamw', 'learning_rate', 'validate', 'micro_batch_size', 'rank_batches', 'distributed', 'process_device',
            'init_distributed', 'barrier', 'from_main_process', 'train', 'chosen_epoch', 'fit_model', 'training_note']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
@@ -296,9 +296,11 @@ def check_config(config: TrainConfig, data: bool = True) -> None:
         return
     if config.val_tail and config.val_runs:
         raise UsageError(f"--val-tail {config.val_tail} and --val-runs {' '.join(config.val_runs)}: use one of them.")
-    if config.data_root is not None and not Path(config.data_root).exists():
-        raise UsageError(f"--data-root {config.data_root} does not exist: pass the folder that holds "
-                          f"algonauts_2025.competitors/ or the sub-<label>.h5 files.")
+    if config.data_root is not None and not Path(config.data_root).is_dir():
+        what = "is a file, not a folder" if Path(config.data_root).exists() else "does not exist"
+        raise UsageError(f"--data-root {config.data_root} {what}: pass a folder in one of xsub's two layouts: "
+                          f"algonauts_2025.competitors (or its fmri/ folder), or a folder of sub-<label>.h5 files, "
+                          f"one (T, P) dataset per run (the generic layout).")
     if is_algonauts(config) and config.subjects:
         try:
             _algonauts_subjects(config.subjects)
@@ -373,6 +375,21 @@ def load_data(config: TrainConfig, download: bool = True) -> tuple[dict, dict[st
     root = data_root(config)
     return runs, {name: val_set_runs(root, name, config.zscore, subjects=config.subjects,
                                        on_nonfinite=config.on_nonfinite) for name in config.val_sets}
+
+
+def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
+    "Raise a `ValueError` saying what to change unless `train_runs` can train this config (checked before any training)."
+    n_subjects = np.shape(next(iter(train_runs.values())))[0] if train_runs else 0
+    if n_subjects < 2:
+        labels = list(getattr(train_runs, "subjects", []))
+        raise ValueError(f"The data hold {n_subjects} subject{'' if n_subjects == 1 else 's'} {labels or ''}: "
+                         f"cross-subject encoding predicts each subject from the others and needs at least 2 (check "
+                         f"--subjects and the data folder).")
+    if config.inner_val:
+        inner_train, _ = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
+        if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
+            raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
+                             f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
 
 # %% ../nbs/03_train.ipynb #a8436e7f
 @torch.no_grad()
@@ -1014,6 +1031,7 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
     TrainResult of the final run, with `.selection`, the choosing run (its metrics have the inner and reported r).
     """
     check_config(config, data=False)
+    check_data(config, train_runs)  # before anything is written
     out_dir = Path(out_dir if out_dir is not None else config.out_dir)
     main_process = distributed()[0] == 0  # process 0 of a torchrun group (or the only one) writes and prints
 
@@ -1026,9 +1044,6 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
     if not config.inner_val:
         return train(dataclasses.replace(config, patience=0), train_runs, None, out_dir, last(out_dir), config_file=False)
     inner_train, inner = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
-    if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
-        raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
-                         f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
     if main_process:
         print(f"choosing the number of epochs on the last {config.inner_val:g} of every training run")
     selection = train(dataclasses.replace(config, early_stop="inner"), inner_train, {"inner": inner, **(val_sets or {})},
