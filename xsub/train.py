@@ -531,7 +531,7 @@ def shared_response_maps(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray]
     return maps
 
 
-START_ENCODERS = ("shared", "per-subject")  # one map for all subjects (today's start), or each subject's own
+START_ENCODERS = ("shared", "per-subject")  # one map for all subjects (the group-mean PCA), or each subject's own
 
 
 def start_encoders(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, kind: str, dim: int,
