@@ -18,8 +18,10 @@ import numpy as np
 from bench_real import plain_ridge, qtab_config
 from xsub.baselines import RidgeFIR
 from xsub.data import SHERLOCK_SUBJECTS, fetch_sherlock, load_folder, pearson_r, tail_length
+from xsub.evaluate import leave_one_out_predictions
+from xsub.train import TrainConfig, receptive_field
 
-GAP = 13  # the default model's receptive field, the gap of xsub's split
+GAP = receptive_field(TrainConfig())  # the default model's receptive field (13 TRs), the gap of xsub's split
 
 
 def mean_r(pred: np.ndarray, data: np.ndarray, skip: int = 0) -> float:
@@ -31,7 +33,7 @@ def row(name: str, x: np.ndarray) -> None:
     "One data set (S, T, P): print the leave-one-out mean and both ridges, gap 0 and 13, on all / later validated TRs."
     n_val = tail_length(x.shape[1], 0.3)
     val = x[:, -n_val:]
-    loo = (val.sum(0) - val) / (len(val) - 1)
+    loo = leave_one_out_predictions({"r": val})["r"]  # (S, T_val, P)
     cells = [f"loo {mean_r(loo, val):.3f} / {mean_r(loo, val, GAP):.3f}"]
     for gap in (0, GAP):
         train = x[:, :x.shape[1] - n_val - gap]

@@ -25,13 +25,13 @@ from tqdm.auto import tqdm
 # %% auto #0
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
            'NONFINITE_OPTIONS', 'TEMP_FILE', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256', 'SHERLOCK_TR',
-           'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'fmri_dir', 'bold_path', 'open_h5', 'parse_key',
-           'run_name', 'select_keys', 'Alignment', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats',
-           'zscore_run', 'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs',
-           'ClipDataset', 'pearson_r', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic', 'subject_label',
-           'run_subjects', 'save_runs', 'subject_files', 'file_subject', 'is_subject_folder', 'load_folder',
-           'tail_length', 'split_tail', 'split_runs', 'data_home', 'sha256sum', 'fetch_file', 'sherlock_files',
-           'fetch_sherlock']
+           'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder', 'fmri_dir', 'bold_path', 'open_h5',
+           'parse_key', 'run_name', 'select_keys', 'Alignment', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite',
+           'zscore_stats', 'zscore_run', 'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run',
+           'load_runs', 'ClipDataset', 'pearson_r', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic',
+           'subject_label', 'run_subjects', 'save_runs', 'subject_files', 'file_subject', 'is_subject_folder',
+           'load_folder', 'tail_length', 'split_tail', 'split_runs', 'data_home', 'sha256sum', 'fetch_file',
+           'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/00_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -61,6 +61,14 @@ def parcel_networks(n_parcels: int = 1000) -> np.ndarray:
     return np.repeat(np.array(names), counts)  # (1000,)
 
 # %% ../nbs/00_data.ipynb #31fa7a78
+def not_a_folder(root: str | os.PathLike) -> str:
+    "Why `root` cannot be read as a data folder, and xsub's two layouts: the body of a one-line error."
+    what = "is a file, not a folder" if Path(root).exists() else "does not exist"
+    return (f"{root} {what}: xsub reads two layouts: the Algonauts one (the `algonauts_2025.competitors` folder, or "
+            f"its `fmri/` folder) and the generic one (a folder of sub-<label>.h5 files, one (T, P) dataset per run; "
+            f"`xsub.data.save_runs` writes one)")
+
+
 def _fmri_dir_guess(root: Path) -> Path:
     "The fmri/ folder of `root` by its layout alone (no check that it exists)."
     if root.name == "fmri" or any(root.glob("sub-*/func")):
@@ -80,11 +88,8 @@ def fmri_dir(root: str | os.PathLike) -> Path:
     """
     root = Path(root).expanduser()
     if not root.is_dir():
-        raise FileNotFoundError(
-            f"Data folder {root} {'is a file, not a folder' if root.exists() else 'does not exist'}: xsub reads two layouts: the Algonauts one (the `algonauts_2025.competitors` folder, or its `fmri/` "
-            f"folder) and the generic one (a folder of sub-<label>.h5 files, one (T, P) dataset per run; "
-            f"`xsub.data.save_runs` writes one); or build "
-            f"the synthetic set with `xsub.synthetic.make_synthetic()`.")
+        raise FileNotFoundError(f"Data folder {not_a_folder(root)}; or build the synthetic set with "
+                                f"`xsub.synthetic.make_synthetic()`.")
     fdir = _fmri_dir_guess(root)
     if not fdir.is_dir():
         raise FileNotFoundError(
@@ -735,10 +740,7 @@ def subject_files(root: str | os.PathLike) -> dict[str, Path]:
     "The subject files of a folder in the generic layout: `{'sub-<label>': path}`, sorted; an error if there are none."
     root = Path(root).expanduser()
     if not root.is_dir():
-        raise FileNotFoundError(
-            f"Data folder {root} {'is a file, not a folder' if root.exists() else 'does not exist'}: xsub reads two layouts: the Algonauts one (the `algonauts_2025.competitors` folder, or its `fmri/` "
-            f"folder) and the generic one (a folder of sub-<label>.h5 files, one (T, P) dataset per run; "
-            f"`xsub.data.save_runs` writes one).")
+        raise FileNotFoundError(f"Data folder {not_a_folder(root)}.")
     files = {p.name[:-3]: p for p in sorted(root.iterdir()) if SUBJECT_FILE.match(p.name)}
     if not files:
         raise FileNotFoundError(f"{root} has no sub-<label>.h5 files: the generic layout is one HDF5 file per subject "

@@ -29,8 +29,7 @@ from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, is_subject_folder, load
 from .models import leave_one_out_mean
 from .synthetic import UsageError, console_script, run_command, spell_flags
 from .train import (RUNTIME_FIELDS, TrainConfig, barrier, check_data, config_changes, config_parser, data_root,
-                        distributed,
-                        init_distributed, load_data, load_model, parse_config, resolve_device,
+                        distributed, init_distributed, load_data, load_model, parse_config, resolve_device,
                         predict_runs, receptive_field, score_runs, split_data, train, training_note, fit_model,
                         with_default_split)
 

@@ -31,7 +31,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from .data import (NONFINITE_OPTIONS, SUBJECTS, ClipDataset, Runs, atomic_write, fetch_sherlock, is_subject_folder,
-                       load_folder, load_runs, pearson_r, split_runs, split_tail, write_text_atomic)
+                       load_folder, load_runs, not_a_folder, pearson_r, split_runs, split_tail, write_text_atomic)
 from torch import nn
 
 from .models import CrossSubjectEncoder, leave_one_out_mean
@@ -297,10 +297,7 @@ def check_config(config: TrainConfig, data: bool = True) -> None:
     if config.val_tail and config.val_runs:
         raise UsageError(f"--val-tail {config.val_tail} and --val-runs {' '.join(config.val_runs)}: use one of them.")
     if config.data_root is not None and not Path(config.data_root).is_dir():
-        what = "is a file, not a folder" if Path(config.data_root).exists() else "does not exist"
-        raise UsageError(f"--data-root {config.data_root} {what}: pass a folder in one of xsub's two layouts: "
-                          f"algonauts_2025.competitors (or its fmri/ folder), or a folder of sub-<label>.h5 files, "
-                          f"one (T, P) dataset per run (the generic layout).")
+        raise UsageError(f"--data-root {not_a_folder(config.data_root)}")
     if is_algonauts(config) and config.subjects:
         try:
             _algonauts_subjects(config.subjects)
@@ -601,28 +598,30 @@ def fit_gain_and_decoder(stats: dict, s: int, alpha: float, rounds: int = 2, min
     return W, gain, recon_gain
 
 
+def _prediction_sums(stats: dict, s: int, W: np.ndarray, gain: np.ndarray,
+                     recon_gain: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "Sums over TRs (P,) each of pred x data, pred^2 and pred, for pred = g LOO + h R + F W (subject s)."
+    A, B, C, D, ly, ll, ry, rr, lr = (stats[k][s] for k in ("FF", "FY", "FL", "FR", "LY", "LL", "RY", "RR", "LR"))
+    h = np.zeros_like(gain) if recon_gain is None else recon_gain
+    pred_y = (B * W).sum(0) + gain * ly + h * ry
+    pred_pred = ((W * (A @ W)).sum(0) + 2 * gain * (C * W).sum(0) + 2 * h * (D * W).sum(0) + gain ** 2 * ll
+                 + h ** 2 * rr + 2 * gain * h * lr)
+    pred = A[-1] @ W + gain * C[-1] + h * D[-1]  # F's last column is the constant 1: row -1 holds sums over TRs
+    return pred_y, pred_pred, pred
+
+
 def squared_error(stats: dict, s: int, W: np.ndarray, gain: np.ndarray, recon_gain: np.ndarray | None = None) -> float:
     "Sum of squared errors of y = g LOO + h R + F W over the TRs and parcels that `stats` summed (subject s)."
-    A, B, C, D, ly, ll, yy, ry, rr, lr = (stats[k][s] for k in ("FF", "FY", "FL", "FR", "LY", "LL", "YY", "RY", "RR", "LR"))
-    h = np.zeros_like(gain) if recon_gain is None else recon_gain
-    return float((yy - 2 * (B * W).sum(0) - 2 * gain * ly - 2 * h * ry + (W * (A @ W)).sum(0)
-                  + 2 * gain * (C * W).sum(0) + 2 * h * (D * W).sum(0) + gain ** 2 * ll + h ** 2 * rr
-                  + 2 * gain * h * lr).sum())
+    pred_y, pred_pred, _ = _prediction_sums(stats, s, W, gain, recon_gain)
+    return float((stats["YY"][s] - 2 * pred_y + pred_pred).sum())
 
 
 def held_out_r(stats: dict, s: int, W: np.ndarray, gain: np.ndarray, recon_gain: np.ndarray | None = None) -> np.ndarray:
     "Pearson r (P,) of y = g LOO + h R + F W with the data, over the TRs that `stats` summed (subject s)."
-    A, B, C, D, ly, ll, yy, ry, rr, lr = (stats[k][s] for k in ("FF", "FY", "FL", "FR", "LY", "LL", "YY", "RY", "RR", "LR"))
-    h = np.zeros_like(gain) if recon_gain is None else recon_gain
-    n = stats["n"]
-    sum_y, sum_l, sum_r, sum_f = B[-1], C[-1], D[-1], A[-1]  # F's last column is the constant 1: its sums
-    pred_y = (B * W).sum(0) + gain * ly + h * ry  # (P,): sum over TRs of prediction x data
-    pred_pred = ((W * (A @ W)).sum(0) + 2 * gain * (C * W).sum(0) + 2 * h * (D * W).sum(0) + gain ** 2 * ll
-                 + h ** 2 * rr + 2 * gain * h * lr)
-    sum_pred = sum_f @ W + gain * sum_l + h * sum_r  # (P,)
-    cov = pred_y - sum_pred * sum_y / n
-    var_pred, var_y = pred_pred - sum_pred ** 2 / n, yy - sum_y ** 2 / n
-    return cov / np.sqrt(np.maximum(var_pred * var_y, 1e-12))
+    pred_y, pred_pred, pred = _prediction_sums(stats, s, W, gain, recon_gain)
+    n, y, yy = stats["n"], stats["FY"][s][-1], stats["YY"][s]  # (P,) sums over TRs of the data and its square
+    cov = pred_y - pred * y / n
+    return cov / np.sqrt(np.maximum((pred_pred - pred ** 2 / n) * (yy - y ** 2 / n), 1e-12))
 
 
 # %% ../nbs/03_train.ipynb #04d1085a
@@ -636,7 +635,7 @@ def start_candidates(dim: int) -> list[tuple[str, int]]:
 
 def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: int = 0,
                  alphas: np.ndarray = CLOSED_FORM_ALPHAS) -> tuple[dict, np.ndarray]:
-    """({encoder, dim, alpha, loo_subjects} with the least held-out squared error over blocked folds, the errors
+    """({encoder, dim, alpha, loo_subjects} with the best held-out mean r over blocked folds, the losses 1 - r
     (candidates, alphas, folds, subjects)). Simpler wins unless the richer choice saves more than one standard error
     over folds: the shared map over per-subject maps, and the rescaled leave-one-out mean over either, for the group
     or for one subject (`loo_subjects`)."""
@@ -659,9 +658,10 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
         c, i = 0, total[0].argmin()  # per-subject maps must beat the shared one by more than the noise of folds
     loo_subjects = []
     if np.isinf(alphas).any() and len(folds) > 1:  # the same rule against doing (almost) nothing
-        saved = errors[0, np.isinf(alphas).argmax()] - errors[c, i]  # (folds, S): held-out error the fit saves
+        gains_only = np.isinf(alphas).argmax()  # with candidate 0, the shared map: the rescaled leave-one-out mean
+        saved = errors[0, gains_only] - errors[c, i]  # (folds, S): held-out loss the fit saves
         if not beats(saved.sum(1)):
-            c, i = 0, np.isinf(alphas).argmax()  # candidate 0 is the shared map: with alpha inf, gains only
+            c, i = 0, gains_only
         else:
             loo_subjects = np.flatnonzero(~beats(saved)).tolist()
     kind, k = candidates[c]
