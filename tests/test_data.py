@@ -349,3 +349,41 @@ def test_lazy_indexing(root):
     np.testing.assert_array_equal(run[1:3, 2:20:3, [0, 4]], x[1:3, 2:20:3][:, :, [0, 4]])
     np.testing.assert_array_equal(run[2, 5], x[2, 5])
     np.testing.assert_array_equal(run[:, -1], x[:, -1])
+
+
+def write_mixed_units(folder: Path, mixed: bool = True) -> Path:
+    """4 subjects x 2 runs of 300 TRs x 50 parcels (a shared signal and each subject's noise), in the generic layout;
+    with `mixed`, sub-02 stored as int16 x 1000 and sub-03 as float64, as data from different sites arrive."""
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True)
+    shared = rng.standard_normal((2, 300, 50))  # (R, T, P)
+    for label in ("01", "02", "03", "04"):
+        with h5py.File(folder / f"sub-{label}.h5", "w") as f:
+            for i, name in enumerate(("run1", "run2")):
+                x = shared[i] + rng.standard_normal((300, 50))
+                f[name] = (np.round(x * 1000).astype(np.int16) if mixed and label == "02" else
+                           x if mixed and label == "03" else x.astype(np.float32))
+    return folder
+
+
+def test_data_in_mixed_units_give_the_answer_of_one_scale_or_a_warning(tmp_path):
+    """The default config z-scores every run of every layout, so a folder whose subjects are stored in other units
+    scores as the same data in one scale; with zscore off, the scale check names the odd subject."""
+    from xsub.evaluate import leave_one_out_predictions
+    from xsub.train import TrainConfig, load_data, score_runs
+
+    def loo_r(folder: Path, **kwargs) -> float:
+        _, val_sets = load_data(TrainConfig(data_root=str(folder), progress=False, **kwargs))
+        val = next(iter(val_sets.values()))
+        return float(np.mean(score_runs(leave_one_out_predictions(val), val)))
+    mixed, same = write_mixed_units(tmp_path / "mixed"), write_mixed_units(tmp_path / "same", mixed=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # z-scored: nothing to warn about
+        assert loo_r(mixed) == pytest.approx(loo_r(same), abs=1e-4)
+    named = r"not on one scale \(typical parcel std sub-01 1.\d+, sub-02 1.\d+e\+03, sub-03 1"
+    with pytest.warns(UserWarning, match=named):
+        raw = loo_r(mixed, zscore=False)
+    assert raw < loo_r(same) - 0.05  # what the check warns about: the loud subject swamps the mean
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loo_r(same, zscore=False)  # one scale already: no warning

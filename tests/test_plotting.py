@@ -21,8 +21,8 @@ import xsub.plotting
 from xsub.plotting import (ATLAS_ENV, N_PARCELS, check_q, load_atlas, network_scores, parcel_means, parcel_table,
                            parcel_values_to_img, plot_difference_map, plot_glass_map, plot_network_scores, plot_run,
                            plot_subject_maps, plot_surface_map, plot_temporal_kernels, plot_timecourses,
-                           plot_volume_map, run_q_values, save_figure, schaefer_file_names, significant_values,
-                           threshold_label, xsub_plot)
+                           plot_learning_curve, plot_volume_map, run_q_values, save_figure, schaefer_file_names,
+                           significant_values, threshold_label, threshold_title, xsub_plot)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared from the repository root
 # the atlas folder conftest.py found: $XSUB_ATLAS_DIR, ../shared/nilearn_data, or a copy fetched into a temp folder
@@ -283,37 +283,65 @@ def test_plot_run_thresholded_maps(tmp_path, atlas_env, no_network, monkeypatch)
     run, q = _run_folder(tmp_path / "run")
     assert set(run_q_values(run)[1]) == set(q)
     np.testing.assert_array_equal(run_q_values(run)[1]["model"], q["model"])
-    drawn, titles = [], {}  # the values each surface map draws, the title each saved figure has
+    drawn, titles = {}, {}  # the values each surface map draws and the title each saved figure has, by file name
     draw, save = xsub.plotting._draw_surface_row, xsub.plotting.save_figure
 
     def spy_draw(fig, axes, values, *args, **kwargs):
-        drawn.append(np.asarray(values))
+        drawn[len(drawn)] = np.asarray(values)
         return draw(fig, axes, values, *args, **kwargs)
 
     def spy_save(fig, out, dpi=200):
         titles[Path(out).name] = fig._suptitle.get_text() if getattr(fig, "_suptitle", None) else ""
+        drawn[Path(out).name] = drawn.pop(len(drawn) - 1, None)
         return save(fig, out, dpi)
 
     monkeypatch.setattr(xsub.plotting, "_draw_surface_row", spy_draw)
     monkeypatch.setattr(xsub.plotting, "save_figure", spy_save)
     paths = plot_run(run, q=0.05, dpi=50)
     maps = {"surface_r_model_q0.05": "model", "surface_model_minus_baseline_q0.05": "model_vs_baseline"}
-    assert set(maps) <= set(paths) and not {"surface_r_model", "surface_model_minus_baseline"} & set(paths)
-    for (name, test), values in zip(maps.items(), drawn):
+    assert set(paths) == {"r_by_network", "surface_r_model", "surface_model_minus_baseline", *maps}  # the full maps too
+    model_r = np.stack([_values(0), _values(1)]).mean(0)  # (P,) what the model map shows
+    for name, test in maps.items():
         assert paths[name] == run / f"{name}.png" and _is_png(paths[name])
+        values = drawn[f"{name}.png"]
         np.testing.assert_array_equal(np.isnan(values), q[test] >= 0.05)  # grey (NaN) exactly where q >= 0.05
-        assert f"{int(np.sum(q[test] < 0.05))} of 1000 parcels at q < 0.05 (FDR)" in titles[f"{name}.png"]
-    plot_run(run, dpi=50)  # the full maps go to their own files: the thresholded ones stay
-    for name in ("surface_r_model", "surface_model_minus_baseline", *maps):
-        assert _is_png(run / f"{name}.png")
-    assert not np.isnan(drawn[-2]).any()
+        n = int(np.sum(q[test] < 0.05))
+        assert f"over the {n} parcels with q < 0.05 (FDR; " in titles[f"{name}.png"]
+    shown = model_r[q["model"] < 0.05]
+    title = titles["surface_r_model_q0.05.png"].replace("\n", " ")
+    assert (f"mean Pearson r {shown.mean():.3f} over the {shown.size} parcels with q < 0.05 (FDR; "
+            f"{model_r.mean():.3f} over all 1000 parcels)") in title, title
+    assert title.endswith(f"{model_r.mean():.3f} over all 1000 parcels)")
+    assert titles["surface_r_model.png"].endswith(f"mean Pearson r {model_r.mean():.3f} over 1000 parcels"), titles
+    assert not np.isnan(drawn["surface_r_model.png"]).any()
+
+
+@needs_atlas
+def test_xsub_plot_q_adds_maps_and_prints_what_it_wrote(tmp_path, atlas_env, no_network, monkeypatch, capsys):
+    "`--q 0.05` writes every file that a plain xsub_plot writes plus the _q0.05 maps, and prints exactly those."
+    monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)  # xsub_plot sets it: undone after the test
+    written = {}
+    for name, extra in (("plain", []), ("q", ["--q", "0.05"])):
+        run, _ = _run_folder(tmp_path / name)
+        before = set(run.iterdir())
+        monkeypatch.setattr(sys, "argv", ["xsub_plot", str(run), "--offline", *extra])
+        with pytest.raises(SystemExit) as done:
+            xsub_plot()
+        assert done.value.code == 0
+        printed = {Path(line.split()[-1]) for line in capsys.readouterr().out.splitlines() if line.strip()}
+        assert printed == set(run.iterdir()) - before, "the printed list must be the files written"
+        written[name] = {p.name for p in printed}
+    q_maps = {"surface_r_model_q0.05.png", "surface_model_minus_baseline_q0.05.png"}
+    assert written["plain"] >= {"surface_r_model.png", "surface_model_minus_baseline.png"}
+    assert written["q"] == written["plain"] | q_maps, written
 
 
 @needs_atlas
 def test_surface_map_with_no_parcel_below_q(atlas):
     values = _values(0)
     fig = plot_surface_map(values, atlas, title="test", q_values=np.ones(N_PARCELS), q=0.05)
-    assert fig._suptitle.get_text() == "test, 0 of 1000 parcels at q < 0.05 (FDR): no parcel to colour"
+    assert fig._suptitle.get_text().replace("\n", " ") == (
+        f"test: no parcel with q < 0.05 (FDR) to colour; mean Pearson r {values.mean():.3f} over all 1000 parcels")
     assert fig.axes[-1].get_ylim() == pytest.approx((0.0, np.percentile(values, 99)))  # the full map's colour scale
     with pytest.raises(ValueError, match="both q_values"):
         plot_surface_map(values, atlas, q=0.05)
@@ -339,3 +367,108 @@ def test_q_needs_q_columns(tmp_path, capsys, monkeypatch):
         assert done.value.code == 2, capsys.readouterr().err
         err = capsys.readouterr().err
         assert err.startswith("xsub_plot: error: ") and said in err, err
+
+
+# --- outputs that say what they show (issue 24) ---------------------------------------------------------------------
+
+CURVE = [{"epoch": e, "train_loss": None if e == 0 else 1.0 - 0.1 * e,
+          "val": {"inner": {"r": 0.3 + 0.01 * e}, "friends-s6": {"r": 0.25 + 0.01 * e}}} for e in range(4)]
+
+
+def _kept_lines(fig) -> list:
+    "The vertical lines labelled 'kept: ...' of each axis."
+    return [line for ax in fig.axes for line in ax.lines if line.get_label().startswith("kept: ")]
+
+
+def test_learning_curve_marks_the_kept_epochs():
+    for kept, label in ((2, "kept: 2 epochs"), (1, "kept: 1 epoch "), (0, "kept: the start (0 epochs)")):
+        lines = _kept_lines(plot_learning_curve(CURVE, kept_epochs=kept))
+        assert len(lines) == 2 and all(list(line.get_xdata()) == [kept, kept] for line in lines)
+        assert all(line.get_label().startswith(label) for line in lines), [line.get_label() for line in lines]
+        legend = [t.get_text() for t in plot_learning_curve(CURVE, kept_epochs=kept).axes[1].get_legend().get_texts()]
+        assert any(t.startswith(label) for t in legend), legend
+    fig = plot_learning_curve(CURVE)
+    assert _kept_lines(fig) == []  # not given: nothing marked
+    labels = fig.axes[1].get_legend_handles_labels()[1]
+    assert labels[0].startswith("inner split") and "chooses the epochs" in labels[0], labels
+    assert labels[1] == "friends-s6: validation set, whole runs", labels
+    assert "inner split" in fig.axes[1].get_title() and "without their inner split" in fig._suptitle.get_text()
+
+
+def test_plot_run_passes_the_kept_epochs_from_metrics_json(tmp_path, monkeypatch):
+    "plot_run reads the chosen number of epochs (metrics.json: training.gradient_epochs) and marks it on the curve."
+    monkeypatch.setenv(ATLAS_ENV, str(tmp_path / "no_atlas"))
+    run, _ = _run_folder(tmp_path / "run")
+    (run / "selection").mkdir()
+    (run / "selection" / "metrics.jsonl").write_text("".join(json.dumps(m) + "\n" for m in CURVE))
+    figures = []
+    draw = xsub.plotting.plot_learning_curve
+    monkeypatch.setattr(xsub.plotting, "plot_learning_curve", lambda *a, **k: figures.append(draw(*a, **k)) or figures[-1])
+    for kept in (0, 3):
+        (run / "metrics.json").write_text(json.dumps({"early_stop": "friends-s6", "training": {"gradient_epochs": kept}}))
+        assert _is_png(plot_run(run, dpi=40)["learning_curve"])
+        assert [list(line.get_xdata()) for line in _kept_lines(figures[-1])] == [[kept, kept]] * 2
+
+
+def test_titles_and_legends_say_what_they_average():
+    values = _values(0)
+    assert xsub.plotting.map_title("s6", values) == f"s6: mean Pearson r {values.mean():.3f} over 1000 parcels"
+    with_nan = values.copy()
+    with_nan[:10] = np.nan
+    assert "over the 990 values of 1000 parcels that are not NaN" in xsub.plotting.map_title("s6", with_nan)
+    q = np.where(parcel_networks() == "Vis", 0.01, 0.5)  # (P,)
+    vis = values[parcel_networks() == "Vis"]
+    assert threshold_title("s6", values, q, 0.05) == (f"s6: mean Pearson r {vis.mean():.3f} over the {vis.size} parcels "
+                                                      f"with q < 0.05 (FDR; {values.mean():.3f} over all 1000 parcels)")
+    fig = plot_network_scores({"model": np.stack([values, _values(1)])})
+    assert fig.axes[0].get_legend().get_texts()[0].get_text() == (
+        f"model (mean {np.stack([values, _values(1)]).mean(0).mean():.3f} over 1000 parcels)")
+    fig = plot_timecourses(np.eye(50, 3), np.eye(50, 3), title="t")
+    assert fig._suptitle.get_text().endswith("over 3 parcels")
+
+
+@needs_atlas
+def test_subject_maps_say_what_they_average(atlas):
+    values = np.stack([_values(0), _values(1)])  # (S, P)
+    fig = plot_subject_maps(values, atlas, subjects=(1, 2), title="t", dpi=30)
+    assert fig._suptitle.get_text() == f"t: mean Pearson r {values.mean():.3f} over 2 subjects x 1000 parcels"
+    rows = [t.get_text() for t in fig.texts if t.get_text().startswith("sub-")]
+    assert rows == [f"sub-0{i + 1}\nmean {v.mean():.3f}\nover 1000\nparcels" for i, v in enumerate(values)], rows
+
+
+def _atlas_lines(text: str) -> list[str]:
+    "The lines of a command's output that talk about the atlas."
+    return [line for line in text.splitlines() if "schaefer" in line.lower() and not line.endswith(".png")]
+
+
+def test_a_missing_atlas_is_one_short_line(tmp_path, monkeypatch, capsys):
+    "Offline without the atlas: one short line per missing atlas, naming the folder and the nilearn call that fills it."
+    empty = tmp_path / "atlas"
+    empty.mkdir()
+    monkeypatch.setattr(warnings, "formatwarning", warnings.formatwarning)  # xsub_plot sets it: undone after the test
+    fetch = f"nilearn.datasets.fetch_atlas_schaefer_2018(n_rois=1000, resolution_mm=2, data_dir='{empty}')"
+
+    def offline(*args, **kwargs):
+        raise ConnectionError("no network")
+    monkeypatch.setattr(xsub.plotting.datasets, "fetch_atlas_schaefer_2018", offline)
+    for extra in (["--offline"], []):  # never downloads, or a download that fails
+        run, _ = _run_folder(tmp_path / f"run{len(extra)}")
+        monkeypatch.setattr(sys, "argv", ["xsub_plot", str(run), "--atlas-dir", str(empty), *extra])
+        with pytest.raises(SystemExit) as done:
+            xsub_plot()
+        assert done.value.code == 0
+        out = capsys.readouterr()
+        lines = _atlas_lines(out.out + out.err)
+        assert len(lines) == 1, lines
+        assert str(empty / "schaefer_2018") in lines[0] and fetch in lines[0], lines[0]
+        assert len(lines[0].replace(str(empty), "").replace(str(run), "")) < 300, lines[0]
+    from xsub.evaluate import parcel_labels  # what xsub_train says when it leaves the parcel names out
+    for download in (False, True):
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            assert parcel_labels(empty, download=download) is None
+        assert len(said) == 1 and "\n" not in str(said[0].message) and fetch in str(said[0].message)
+        assert len(str(said[0].message).replace(str(empty), "")) < 300, str(said[0].message)
+    with pytest.raises(FileNotFoundError) as err:  # asked for the atlas in Python: the files it needs, too
+        load_atlas(empty)
+    assert fetch in str(err.value) and schaefer_file_names(2)[1] in str(err.value) and "download=True" in str(err.value)

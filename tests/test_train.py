@@ -145,6 +145,28 @@ def test_best_model_never_below_untrained_and_early_stopping(tiny, tmp_path):
     assert result.best_r == result.metrics[0]["val"]["friends-s6"]["r"]
 
 
+def test_training_stops_when_the_gain_falls_below_min_delta_not_at_the_cap(tiny, tmp_path, monkeypatch):
+    """Rises smaller than min_delta do not count: on a curve that climbs by 0.0005 per epoch, min_delta 0.001 stops
+    after `patience` epochs, min_delta 0 trains to the cap; the defaults stop on the curve (cap 50)."""
+    cfg, train_runs, val_sets = tiny
+    calls = []
+
+    def slow_climb(model, sets, device=None):  # r = 0.3, 0.3005, 0.301, ... one call per epoch
+        calls.append(1)
+        r = 0.3 + 0.0005 * (len(calls) - 1)
+        return {name: {"r": r, "r_subjects": [r] * 4} for name in sets}
+    monkeypatch.setattr(xsub.train, "validate", slow_climb)
+    climbing = dataclasses.replace(cfg, init="baseline", epochs=5, patience=2, samples_per_epoch=8,
+                                   early_stop="friends-s6")
+    free = train(dataclasses.replace(climbing, min_delta=0.0), train_runs, val_sets, out_dir=tmp_path / "free")
+    assert [m["epoch"] for m in free.metrics] == [0, 1, 2, 3, 4, 5]
+    calls.clear()
+    strict = train(dataclasses.replace(climbing, min_delta=0.001), train_runs, val_sets, out_dir=tmp_path / "strict")
+    assert [m["epoch"] for m in strict.metrics] == [0, 1, 2]  # two epochs of +0.0005 each: a plateau
+    assert strict.best_epoch == 2  # the best model is still the best epoch
+    assert TrainConfig().epochs >= 50 and TrainConfig().min_delta == 0.001  # the default stops on the curve
+
+
 def test_early_stop_set_must_be_validated(tiny, tmp_path):
     cfg, train_runs, val_sets = tiny
     with pytest.raises(ValueError, match="early_stop"):
@@ -253,3 +275,9 @@ def test_start_keeps_the_leave_one_out_mean_without_shared_signal():
     assert (info["encoder"], info["alpha"]) == ("shared", float("inf")), info
     assert model.dec_weight.abs().max() == 0
 
+
+
+def test_the_built_in_data_say_their_missing_runs_are_on_purpose():
+    "The built-in set leaves out runs as the real one does; its warning says so, and still lists them."
+    with pytest.warns(UserWarning, match=r"Dropped 3 of 10 runs .*\(missing for sub-05\).* \(on purpose: the built-in"):
+        xsub.train.load_dataset(TrainConfig(preset="tiny", progress=False))

@@ -24,14 +24,14 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
-           'NONFINITE_OPTIONS', 'TEMP_FILE', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256', 'SHERLOCK_TR',
-           'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder', 'fmri_dir', 'bold_path', 'open_h5',
-           'parse_key', 'run_name', 'select_keys', 'Alignment', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite',
-           'zscore_stats', 'zscore_run', 'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run',
-           'load_runs', 'ClipDataset', 'pearson_r', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic',
-           'subject_label', 'run_subjects', 'save_runs', 'subject_files', 'file_subject', 'is_subject_folder',
-           'load_folder', 'tail_length', 'split_tail', 'split_runs', 'data_home', 'sha256sum', 'fetch_file',
-           'sherlock_files', 'fetch_sherlock']
+           'NONFINITE_OPTIONS', 'SCALE_RATIO', 'TEMP_FILE', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256',
+           'SHERLOCK_TR', 'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder', 'fmri_dir',
+           'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment', 'plan_alignment',
+           'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run', 'run_scales', 'check_scales',
+           'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset',
+           'pearson_r', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic', 'subject_label', 'run_subjects',
+           'save_runs', 'subject_files', 'file_subject', 'is_subject_folder', 'load_folder', 'tail_length',
+           'split_tail', 'split_runs', 'data_home', 'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/00_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -292,6 +292,37 @@ def zscore_run(run: np.ndarray) -> np.ndarray:
         x /= std
     return run
 
+# %% ../nbs/00_data.ipynb #c5a1e002
+SCALE_RATIO = 3.0  # typical parcel stds further apart than this: the values are not on one scale
+
+
+def run_scales(runs: Mapping[str, object], n_trs: int = 200) -> np.ndarray:
+    "Typical scale of every subject's every run: the median over parcels of the std over its first `n_trs` TRs, (S, R)."
+    return np.stack([np.median(np.asarray(run[:, :n_trs], dtype=np.float64).std(axis=1), axis=1)  # (S,)
+                     for run in runs.values()], axis=1)  # (S, R)
+
+
+def check_scales(runs: Mapping[str, object], subjects: Sequence | None = None, ratio: float = SCALE_RATIO) -> str | None:
+    "Warn (and return the message) if subjects, or one subject's runs, differ in scale by more than `ratio`; else None."
+    if not runs:
+        return None
+    scales = run_scales(runs)  # (S, R)
+    subjects = list(subjects if subjects is not None else getattr(runs, "subjects", range(1, len(scales) + 1)))
+    typical = np.median(scales, axis=1)  # (S,)
+    spread = scales.max(1) / np.maximum(scales.min(1), 1e-12)  # (S,) largest over smallest run of each subject
+    found = []
+    if typical.max() > ratio * max(typical.min(), 1e-12):
+        found.append("typical parcel std " + ", ".join(f"{_sub(s)} {v:.3g}" for s, v in zip(subjects, typical)))
+    found += [f"{_sub(s)}'s runs from {scales[i].min():.3g} to {scales[i].max():.3g}"
+              for i, s in enumerate(subjects) if spread[i] > ratio]
+    if not found:
+        return None
+    message = (f"The values are not on one scale ({'; '.join(found)}): the leave-one-out mean and the model would "
+               f"weigh the loudest subject or run most. Z-score each parcel of each run (zscore=True; xsub_train and "
+               f"the other commands do unless --no-zscore).")
+    warnings.warn(message, stacklevel=2)
+    return message
+
 # %% ../nbs/00_data.ipynb #2100bb9e
 def constant_stretches(x: np.ndarray, min_trs: int = 3) -> list[tuple[int, int]]:
     "TR ranges `[t0, t1)` of `x` (T, P) in which every TR repeats the TR before it, `min_trs` TRs or longer."
@@ -360,7 +391,8 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
     Parameters
     ----------
     per_subject : {subject: {run name: array-like (T, P)}}, e.g. numpy arrays or h5py datasets.
-    zscore : z-score each parcel of each subject's run (constant parcels become 0).
+    zscore : z-score each parcel of each subject's run (constant parcels become 0); without it, `check_scales` warns
+        if the subjects or runs are not on one scale.
     on_nonfinite : "raise" (error naming subject and run), "zero" (replace NaN/Inf by 0, with a warning) or
         "drop-run" (leave out every run in which any subject has NaN/Inf, with a warning).
     progress : show a progress bar.
@@ -391,6 +423,8 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
             continue
         for piece, x in cut_constant_stretches(name, stacked, subjects).items():  # padding never becomes signal
             runs[piece] = zscore_run(x) if zscore else x  # (S, T', P)
+    if not zscore:
+        check_scales(runs, subjects)  # one line if the files are not on one scale
     return Runs(runs, subjects, plan)
 
 # %% ../nbs/00_data.ipynb #27d992e1
@@ -516,6 +550,8 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
                                         plan.n_parcels, zscore, on_nonfinite)
                             for name, n_trs in tqdm(plan.lengths.items(), desc="runs", disable=None if progress else True)},
                            subjects, plan)
+            if not zscore:
+                check_scales(aligned, subjects)
         else:
             aligned = align_runs({s: {n: files[s][k] for n, k in keys[s].items()} for s in subjects},
                                  zscore, on_nonfinite, progress)

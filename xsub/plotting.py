@@ -32,9 +32,9 @@ __all__ = ['ATLAS_ENV', 'N_PARCELS', 'SURFACE_VIEWS', 'NETWORK_COLORS', 'schaefe
            'find_atlas_dir', 'parcel_table', 'ParcelAtlas', 'download_atlas', 'load_atlas', 'parcel_values_to_img',
            'parcel_means', 'save_figure', 'map_title', 'color_limits', 'plot_volume_map', 'plot_glass_map',
            'mesh_neighbours', 'clean_surface_labels', 'surface_parcels', 'plot_surface_map', 'plot_subject_maps',
-           'plot_difference_map', 'check_q', 'significant_values', 'threshold_label', 'network_scores',
-           'plot_network_scores', 'plot_temporal_kernels', 'plot_timecourses', 'plot_learning_curve', 'read_json',
-           'read_jsonl', 'run_scores', 'run_q_values', 'plot_run', 'xsub_plot']
+           'plot_difference_map', 'check_q', 'significant_values', 'threshold_label', 'threshold_title',
+           'network_scores', 'plot_network_scores', 'plot_temporal_kernels', 'plot_timecourses', 'plot_learning_curve',
+           'read_json', 'read_jsonl', 'run_scores', 'run_q_values', 'plot_run', 'xsub_plot']
 
 # %% ../nbs/06_plotting.ipynb #b94aae73
 ATLAS_ENV = "XSUB_ATLAS_DIR"  # environment variable naming the folder that holds schaefer_2018/
@@ -58,19 +58,17 @@ def atlas_search_dirs(data_dir: str | os.PathLike | None = None) -> list[Path]:
 
 # %% ../nbs/06_plotting.ipynb #20ce5a68
 def find_atlas_dir(data_dir: str | os.PathLike | None = None, resolution_mm: int = 2) -> Path:
-    "The first search folder whose `schaefer_2018/` holds both atlas files; a clear error naming them otherwise."
+    "The first search folder whose `schaefer_2018/` holds both atlas files; else a one-line error: where, and how to get them."
     names = schaefer_file_names(resolution_mm)
     dirs = atlas_search_dirs(data_dir)
     for d in dirs:
         if all((d / "schaefer_2018" / n).is_file() for n in names):
             return d
-    looked = "; ".join(str(d / "schaefer_2018") for d in dirs)
+    looked = " or ".join(str(d / "schaefer_2018") for d in dirs)
     raise FileNotFoundError(
-        f"Schaefer 2018 atlas (1000 parcels, 7 networks, {resolution_mm} mm) not found: looked in {looked} for "
-        f"{names[0]} and {names[1]}. Fix: put these two files in {dirs[0] / 'schaefer_2018'}/, or set {ATLAS_ENV} "
-        f"to a folder that holds schaefer_2018/ with them, or download them once with network access: "
-        f"xsub.plotting.load_atlas(data_dir=..., download=True) (calls nilearn.datasets.fetch_atlas_schaefer_2018)."
-    )
+        f"Schaefer 2018 atlas not in {looked}: fetch it online with nilearn.datasets.fetch_atlas_schaefer_2018("
+        f"n_rois={N_PARCELS}, resolution_mm={resolution_mm}, data_dir='{dirs[0]}') or set {ATLAS_ENV} to a folder "
+        f"holding schaefer_2018/.")
 
 # %% ../nbs/06_plotting.ipynb #1249053c
 def parcel_table(labels: Sequence[str | bytes]) -> pd.DataFrame:
@@ -149,9 +147,11 @@ def load_atlas(data_dir: str | os.PathLike | None = None, resolution_mm: int = 2
     """
     try:
         root = find_atlas_dir(data_dir, resolution_mm)  # on disk: never the network
-    except FileNotFoundError:
-        if not download:
-            raise
+    except FileNotFoundError as missing:
+        if not download:  # asked for the atlas: the whole story (the file names, and download=True)
+            names = schaefer_file_names(resolution_mm)
+            raise FileNotFoundError(f"{missing} It needs {names[0]} and {names[1]}, which "
+                                    f"load_atlas(download=True) also fetches.") from None
         root = download_atlas(atlas_search_dirs(data_dir)[0], resolution_mm)
     fetched = datasets.fetch_atlas_schaefer_2018(n_rois=N_PARCELS, yeo_networks=7, resolution_mm=resolution_mm,
                                                  data_dir=root, verbose=0)  # files on disk: no network
@@ -192,19 +192,22 @@ def save_figure(fig, out: str | os.PathLike, dpi: int = 200) -> Path:
     display = hasattr(fig, "frame_axes")
     fig = fig.frame_axes.figure if display else fig  # nilearn display -> its figure
     out = Path(out)
-    with atomic_write(out) as tmp:  # a nilearn display puts its colour bar label past the edge: crop (one more render)
-        fig.savefig(tmp, format=out.suffix[1:] or "png", dpi=dpi, facecolor=fig.get_facecolor(),
-                    bbox_inches="tight" if display else None, pad_inches=0.05)
+    with atomic_write(out) as tmp:  # labels and legends past the figure's edge (a nilearn colour bar label, a legend
+        fig.savefig(tmp, format=out.suffix[1:] or "png", dpi=dpi, facecolor=fig.get_facecolor(),  # below the axes)
+                    bbox_inches="tight", pad_inches=0.05)  # are kept: the saved figure is cropped to what is drawn
     return out
 
 # %% ../nbs/06_plotting.ipynb #0dbf2162
 def map_title(title: str | None, values: np.ndarray, metric: str = "Pearson r") -> str:
-    "A figure title ending with the mean of `values` over parcels (NaN aside), e.g. 'Friends s6: mean Pearson r 0.352'."
-    values = np.asarray(values, dtype=np.float64)
-    if not np.isfinite(values).any():  # e.g. a map thresholded at q where no parcel passes
-        return f"{title}: no parcel to colour" if title else "no parcel to colour"
-    mean = float(np.nanmean(values))
-    return f"{title}: mean {metric} {mean:.3f}" if title else f"mean {metric} {mean:.3f}"
+    "A figure title ending with the mean of `values` and what it averages, e.g. 'Friends s6: mean Pearson r 0.352 over 1000 parcels'."
+    values = np.asarray(values, dtype=np.float64)  # (P,), or (S, P) for a map per subject
+    head = f"{title}: " if title else ""
+    n = int(np.isfinite(values).sum())
+    if n == 0:  # e.g. a map thresholded at q where no parcel passes
+        return f"{head}no parcel to colour"
+    over = f"{values.shape[0]} subjects x {values.shape[-1]} parcels" if values.ndim == 2 else f"{values.size} parcels"
+    over = over if n == values.size else f"the {n} values of {over} that are not NaN"
+    return f"{head}mean {metric} {np.nanmean(values):.3f} over {over}"
 
 
 def color_limits(values: np.ndarray, symmetric: bool | None = None, vmin: float | None = None,
@@ -379,12 +382,14 @@ def plot_surface_map(values: np.ndarray, atlas: ParcelAtlas | None = None, title
     ----------
     values : `(P,)` one value per parcel, atlas order
     atlas : from `load_atlas` (default: `load_atlas()`)
-    title, metric : the title starts with `title` and ends with the mean `metric`; `metric` labels the colour bar
+    title, metric : the title starts with `title` and ends with the mean `metric` over the parcels (`map_title`);
+        `metric` labels the colour bar
     vmin, vmax, cmap, symmetric : colour scale, see `color_limits`
     mesh : a mesh nilearn bundles ("fsaverage5" draws in a few seconds)
     out : optional PNG path, written atomically
     q_values, q : `(P,)` FDR q values and a threshold (both or neither): colour only the parcels with q below `q`
-        (`significant_values`; the others show the sulci, like the medial wall); the title says how many
+        (`significant_values`; the others show the sulci, like the medial wall); the title gives the mean over
+        those parcels and over all (`threshold_title`)
 
     Returns
     -------
@@ -394,15 +399,15 @@ def plot_surface_map(values: np.ndarray, atlas: ParcelAtlas | None = None, title
         raise ValueError("pass both q_values (one per parcel) and q to threshold a map, or neither")
     atlas = atlas or load_atlas()
     vmin, vmax, cmap = color_limits(values, symmetric, vmin, vmax, cmap)  # of all parcels, thresholded or not
+    text = map_title(title, values, metric) if q is None else threshold_title(title, values, q_values, q, metric)
     if q is not None:
-        label = threshold_label(q_values, q)  # e.g. "812 of 1000 parcels at q < 0.05 (FDR)"
-        title, values = f"{title}, {label}" if title else label, significant_values(values, q_values, q)  # (P,)
-    fig, axes = plt.subplots(1, 4, figsize=(12, 3.2), subplot_kw={"projection": "3d"})
-    fig.subplots_adjust(left=0, right=0.9, bottom=0, top=0.9, wspace=0)
+        values = significant_values(values, q_values, q)  # (P,) NaN where q is not below the threshold
+    long = len(text) > 100  # a long title (set, threshold, two means) goes on two lines
+    fig, axes = plt.subplots(1, 4, figsize=(12, 3.4 if long else 3.2), subplot_kw={"projection": "3d"})
+    fig.subplots_adjust(left=0, right=0.9, bottom=0, top=0.84 if long else 0.9, wspace=0)
     _draw_surface_row(fig, axes, values, atlas, mesh, vmin, vmax, cmap)
     _colorbar(fig, vmin, vmax, cmap, metric)
-    text = map_title(title, values, metric)
-    fig.suptitle(text, fontsize=13 if len(text) <= 95 else 11)  # a long title (set, threshold) stays inside
+    fig.suptitle(text.replace(": ", ":\n", 1) if long else text, fontsize=12 if long else 13)
     if out is not None:
         save_figure(fig, out, dpi)
     return fig
@@ -423,8 +428,10 @@ def plot_subject_maps(values: np.ndarray, atlas: ParcelAtlas | None = None, subj
     fig.subplots_adjust(left=0.09, right=0.9, bottom=0, top=1 - 0.5 / height, wspace=0, hspace=0)
     for i, (row, subject, subject_values) in enumerate(zip(axes, subjects, values)):
         _draw_surface_row(fig, row, subject_values, atlas, mesh, vmin, vmax, cmap, titles=i == 0)
+        n = int(np.isfinite(subject_values).sum())  # the parcels its mean is over
         fig.text(0.01, np.mean(row[0].get_position().intervaly),
-                 f"sub-{int(subject):02d}\nmean {np.nanmean(subject_values):.3f}", ha="left", va="center", fontsize=11)
+                 f"sub-{int(subject):02d}\nmean {np.nanmean(subject_values):.3f}\nover {n}\nparcels", ha="left",
+                 va="center", fontsize=10)
     _colorbar(fig, vmin, vmax, cmap, metric, rect=(0.915, 0.25, 0.012, 0.5))
     fig.suptitle(map_title(title, values, metric), fontsize=13)
     if out is not None:
@@ -470,6 +477,19 @@ def threshold_label(q_values: np.ndarray, q: float = 0.05) -> str:
     q_values, q = np.asarray(q_values, dtype=np.float64), check_q(q)
     return f"{int(np.sum(q_values < q))} of {q_values.size} parcels at q < {q:g} (FDR)"
 
+
+def threshold_title(title: str | None, values: np.ndarray, q_values: np.ndarray, q: float = 0.05,
+                    metric: str = "Pearson r") -> str:
+    "The title of a map thresholded at `q`: the mean over the parcels it colours, said so, next to the mean over all."
+    values = np.asarray(values, dtype=np.float64)  # (P,)
+    shown = significant_values(values, q_values, q)  # (P,) NaN where q is not below the threshold
+    n, q, head = int(np.isfinite(shown).sum()), check_q(q), f"{title}: " if title else ""
+    everything = f"{np.nanmean(values):.3f} over all {values.size} parcels"
+    if n == 0:
+        return f"{head}no parcel with q < {q:g} (FDR) to colour; mean {metric} {everything}"
+    return (f"{head}mean {metric} {np.nanmean(shown):.3f} over the {n} parcel{'s' * (n != 1)} with q < {q:g} "
+            f"(FDR; {everything})")
+
 # %% ../nbs/06_plotting.ipynb #0cf8e7da
 def network_scores(results: Mapping[str, np.ndarray] | pd.DataFrame, networks: Sequence[str] | None = None) -> pd.DataFrame:
     "Long table with columns `method`, `parcel` (1-based), `network`, `value`, from `{method: (P,) or (S, P)}`."
@@ -500,7 +520,7 @@ def plot_network_scores(results: Mapping[str, np.ndarray] | pd.DataFrame, networ
     results : `{method: (P,) or (S, P)}` or a long table with columns method, network, value (see `network_scores`)
     networks : `(P,)` network name per parcel; default `xsub.data.parcel_networks()`
     kind : "box" (quartiles of parcels) or "bar" (mean +- standard error over parcels)
-    title, metric : the title (set, subject); `metric` labels the y axis; the legend gives each method's mean
+    title, metric : the title (set, subject); `metric` labels the y axis; the legend gives each method's mean over parcels
 
     Returns
     -------
@@ -518,7 +538,7 @@ def plot_network_scores(results: Mapping[str, np.ndarray] | pd.DataFrame, networ
         groups = [these.value[these.network == n].dropna().to_numpy() for n in nets]
         x = np.arange(len(nets)) - 0.4 + width * (i + 0.5)
         color = f"C{i}"
-        label = f"{method} (mean {these.value.mean():.3f})"
+        label = f"{method} (mean {these.value.mean():.3f} over {these.value.notna().sum()} parcels)"
         if kind == "box":
             ax.boxplot(groups, positions=x, widths=width * 0.85, patch_artist=True, showfliers=False,
                        medianprops={"color": "black"}, boxprops={"facecolor": color, "alpha": 0.8})
@@ -567,7 +587,7 @@ def plot_temporal_kernels(kernels, networks: Sequence[str] | None = None, subjec
         ax.set_title(f"sub-{int(subject):02d}")
         ax.set_xlabel("lag: input before output (s)")
         ax.spines[["top", "right"]].set_visible(False)
-    axes[0, 0].set_ylabel("mean kernel weight")
+    axes[0, 0].set_ylabel("kernel weight\n(mean over the network's parcels)")
     axes[0, -1].legend(frameon=False, fontsize=9, loc="center left", bbox_to_anchor=(1.02, 0.5))
     fig.suptitle(title or "Temporal kernels by Yeo-7 network")
     fig.tight_layout()
@@ -622,20 +642,46 @@ def plot_timecourses(actual: np.ndarray, predicted: np.ndarray, parcels: Sequenc
     return fig
 
 # %% ../nbs/06_plotting.ipynb #2ec2a8d9
-def plot_learning_curve(metrics: Sequence[Mapping], out: str | os.PathLike | None = None, dpi: int = 200) -> plt.Figure:
-    "Training loss and validation r per epoch (the rows of `metrics.jsonl` written by `xsub.train.train`)."
-    fig, (ax_loss, ax_r) = plt.subplots(1, 2, figsize=(9, 3.4), constrained_layout=True)
+def plot_learning_curve(metrics: Sequence[Mapping], out: str | os.PathLike | None = None, dpi: int = 200,
+                        kept_epochs: int | None = None) -> plt.Figure:
+    """Training loss and held-out r per epoch (the rows of `metrics.jsonl` written by `xsub.train.train`).
+
+    Parameters
+    ----------
+    metrics : one row per epoch; its `val` has the mean r of each scored set: "inner" is the inner split (the last
+        part of every training run, which chooses the epochs), any other name a validation set (whole runs)
+    out : optional PNG path, written atomically
+    kept_epochs : the number of epochs the final model kept (`metrics.json`: `training.gradient_epochs`), marked by a
+        dashed line labelled "kept: N epochs" (0: "kept: the start")
+
+    Returns
+    -------
+    the matplotlib figure (loss, r)
+    """
+    fig, (ax_loss, ax_r) = plt.subplots(1, 2, figsize=(9.5, 3.6), constrained_layout=True)
     trained = [m for m in metrics if m["train_loss"] is not None]
-    ax_loss.plot([m["epoch"] for m in trained], [m["train_loss"] for m in trained], "o-", color="k")
+    ax_loss.plot([m["epoch"] for m in trained], [m["train_loss"] for m in trained], "o-", color="k",
+                 label="on the training clips")
     ax_loss.set(xlabel="epoch", ylabel="training loss (MSE)", title="Training loss")
-    for set_name in metrics[0]["val"]:
-        ax_r.plot([m["epoch"] for m in metrics], [m["val"][set_name]["r"] for m in metrics], "o-", label=set_name)
-    ax_r.set(xlabel="epoch (0: before any gradient step)", ylabel="mean Pearson r", title="Validation r (whole runs)")
-    if metrics[0]["val"]:
-        ax_r.legend(frameon=False, fontsize=8)
+    sets = list(metrics[0]["val"])
+    for set_name in sets:
+        label = ("inner split: end of each training run (chooses the epochs)" if set_name == "inner"
+                 else f"{set_name}: validation set, whole runs")
+        ax_r.plot([m["epoch"] for m in metrics], [m["val"][set_name]["r"] for m in metrics], "o-", label=label)
+    ax_r.set(xlabel="epoch (0: before any gradient step)", ylabel="Pearson r\n(mean over subjects, parcels)",
+             title="r on the inner split and validation sets" if "inner" in sets else
+                   "r on the validation sets" if sets else "r: no held-out data was scored")
+    if "inner" in sets:  # the run on the inner split: the final model is another run, on all the training runs
+        fig.suptitle("The run that chose the epochs: trained on the training runs without their inner split", fontsize=11)
+    if kept_epochs is not None:
+        kept = f"kept: {kept_epochs} epoch{'s' * (kept_epochs != 1)}" if kept_epochs else "kept: the start (0 epochs)"
+        for ax in (ax_loss, ax_r):
+            ax.axvline(kept_epochs, color="C3", ls="--", lw=1.5, label=f"{kept} (final model, all training runs)")
     for ax in (ax_loss, ax_r):
         ax.spines[["top", "right"]].set_visible(False)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        if ax.get_legend_handles_labels()[1]:
+            ax.legend(frameon=False, fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.2))
     if out is not None:
         save_figure(fig, out, dpi)
     return fig
@@ -701,8 +747,9 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
              download: bool = False, dpi: int = 150, q: float | None = None) -> dict[str, Path]:
     """Write a run's figures (learning curve, r by network, surface map of r, model - baseline) into `run_dir`.
 
-    With `q` (e.g. 0.05) the maps colour only the parcels whose subject mean has an FDR q below it (`q_mean_model`,
-    `q_mean_model_vs_baseline` of `parcels.csv`) and go to files of their own, e.g. `surface_r_model_q0.05.png`.
+    With `q` (e.g. 0.05) it adds maps that colour only the parcels whose subject mean has an FDR q below it
+    (`q_mean_model`, `q_mean_model_vs_baseline` of `parcels.csv`), in files of their own (`surface_r_model_q0.05.png`).
+    Returns `{name: path}` of the figures written, and only those.
     """
     run_dir = Path(run_dir)
     set_name, scores = run_scores(run_dir, set_name)  # {method: (S, P)}
@@ -711,47 +758,49 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
         q = check_q(q)
         tests = ("model", "model_vs_baseline") if "baseline" in scores else ("model",)
         q_values = run_q_values(run_dir, set_name, tests)[1]
-    suffix = "" if q is None else f"_q{q:g}"  # e.g. surface_r_model_q0.05.png: the full maps are kept
     paths = {}
     curve = next((p for p in (run_dir / "selection" / "metrics.jsonl", run_dir / "metrics.jsonl") if p.is_file()), None)
     if curve is not None:  # the choosing run's curve (inner and reported r per epoch) when there is one
-        metrics = read_jsonl(curve)
+        meta = read_json(run_dir / "metrics.json") if (run_dir / "metrics.json").is_file() else {}
+        kept = meta.get("training", {}).get("gradient_epochs", meta.get("best_epoch"))  # what the final model trained
+        plt.close(plot_learning_curve(read_jsonl(curve), run_dir / "learning_curve.png", dpi, kept_epochs=kept))
         paths["learning_curve"] = run_dir / "learning_curve.png"
-        plt.close(plot_learning_curve(metrics, paths["learning_curve"], dpi))
     if scores["model"].shape[1] != len(parcel_networks()):  # not the Schaefer 1000 parcels: no networks, no maps
         print(f"r by network and brain maps skipped: {scores['model'].shape[1]} parcels, not the Schaefer 2018 1000")
         return paths
-    paths["r_by_network"] = run_dir / "r_by_network.png"
     plt.close(plot_network_scores(scores, title=f"{set_name}, parcels (mean over subjects)",
-                                  out=paths["r_by_network"], dpi=dpi))
+                                  out=run_dir / "r_by_network.png", dpi=dpi))
+    paths["r_by_network"] = run_dir / "r_by_network.png"
     try:
         find_atlas_dir(data_dir)
         on_disk = True
-    except FileNotFoundError as missing:
-        on_disk, why = False, str(missing).split(". Fix:")[0]
+    except FileNotFoundError as missing:  # one line: the folder searched and how to fill it
+        on_disk, why = False, str(missing).rstrip(".")
     if not on_disk and not download:
-        print(f"brain maps skipped: {why}. Fix: set {ATLAS_ENV} to a folder with schaefer_2018/, or run "
-              f"`xsub_plot {run_dir}` with a network")
+        print(f"brain maps skipped: {why}; then run xsub_plot {run_dir}")
         return paths
     try:
         atlas = load_atlas(data_dir, download=download)  # errors of an atlas on disk are errors, not skips
     except OSError as e:
         if on_disk:
             raise
-        print(f"brain maps skipped: the atlas is not on disk and its download failed ({type(e).__name__}). Fix: set "
-              f"{ATLAS_ENV} to a folder with schaefer_2018/, or run `xsub_plot {run_dir}` with a network")
+        print(f"brain maps skipped (download failed: {type(e).__name__}): {why}; then run xsub_plot {run_dir}")
         return paths
     model_r = np.nanmean(scores["model"], axis=0)  # (P,) mean over subjects
-    key = f"surface_r_model{suffix}"
-    paths[key] = run_dir / f"{key}.png"
-    plt.close(plot_surface_map(model_r, atlas, title=f"{set_name}, model, mean over {len(scores['model'])} subjects",
-                               out=paths[key], dpi=dpi, q_values=q_values.get("model"), q=q))
-    if "baseline" in scores:
-        key = f"surface_model_minus_baseline{suffix}"
+    for q_map in (None, q) if q is not None else (None,):  # the full maps always; with q, the thresholded ones too
+        suffix = "" if q_map is None else f"_q{q_map:g}"  # e.g. surface_r_model_q0.05.png
+        key = f"surface_r_model{suffix}"
+        plt.close(plot_surface_map(model_r, atlas, title=f"{set_name}, model, mean over {len(scores['model'])} subjects",
+                                   out=run_dir / f"{key}.png", dpi=dpi, q=q_map,
+                                   q_values=None if q_map is None else q_values["model"]))
         paths[key] = run_dir / f"{key}.png"
-        plt.close(plot_difference_map(model_r, np.nanmean(scores["baseline"], axis=0), ("model", "leave-one-out mean"),
-                                      atlas, title=f"{set_name}, mean over subjects", out=paths[key], dpi=dpi,
-                                      q_values=q_values.get("model_vs_baseline"), q=q))
+        if "baseline" in scores:
+            key = f"surface_model_minus_baseline{suffix}"
+            plt.close(plot_difference_map(model_r, np.nanmean(scores["baseline"], axis=0),
+                                          ("model", "leave-one-out mean"), atlas, title=f"{set_name}, mean over subjects",
+                                          out=run_dir / f"{key}.png", dpi=dpi, q=q_map,
+                                          q_values=None if q_map is None else q_values["model_vs_baseline"]))
+            paths[key] = run_dir / f"{key}.png"
     return paths
 
 # %% ../nbs/06_plotting.ipynb #7fc2dc16
@@ -760,7 +809,7 @@ def xsub_plot(run_dir: str,  # folder written by xsub_train (has parcels.csv and
               set_name: str | None = None,  # validation set to map (default: the early-stopping set)
               atlas_dir: str | None = None,  # folder holding schaefer_2018/ (default: $XSUB_ATLAS_DIR, then nilearn's)
               offline: bool = False,  # never download the atlas (default: nilearn fetches it when it is not on disk)
-              q: float | None = None):  # maps of only the parcels with FDR q < Q, e.g. 0.05 (files surface_*_qQ.png)
+              q: float | None = None):  # also maps of only the parcels with FDR q < Q, e.g. 0.05 (surface_*_qQ.png)
     "Write the figures of an xsub_train run (learning curve, r by network, brain maps) into its folder."
     missing = [name for name in ("parcels.csv", "metrics.json") if not (Path(run_dir) / name).is_file()]
     if missing:

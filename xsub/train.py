@@ -41,12 +41,13 @@ from .synthetic import CommandParser, HelpFormatter, UsageError, make_synthetic,
 __all__ = ['DATASETS', 'RUNTIME_FIELDS', 'CLOSED_FORM_ALPHAS', 'START_ENCODERS', 'START_DIMS', 'MICRO_BATCH_VALUES',
            'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'keep_freed_memory', 'parse_val_set',
            'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config',
-           'config_changes', 'with_default_split', 'load_dataset', 'split_data', 'load_data', 'check_data',
+           'config_changes', 'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data', 'check_data',
            'predict_runs', 'score_runs', 'save_checkpoint', 'load_checkpoint', 'load_model', 'fold_masks',
            'group_mean_pca', 'shared_response_maps', 'start_encoders', 'decoder_stats', 'fit_gain_and_decoder',
            'squared_error', 'held_out_r', 'start_candidates', 'choose_start', 'closed_form_start', 'TrainResult',
            'adamw', 'learning_rate', 'validate', 'micro_batch_size', 'rank_batches', 'distributed', 'process_device',
-           'init_distributed', 'barrier', 'from_main_process', 'train', 'chosen_epoch', 'fit_model', 'training_note']
+           'init_distributed', 'barrier', 'from_main_process', 'stalled', 'train', 'chosen_epoch', 'fit_model',
+           'training_note']
 
 # %% ../nbs/03_train.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -80,9 +81,11 @@ class TrainConfig:
                                 "many as keep a pass under 16M values; bounds memory with many subjects)")
     sample_length: int = _knob(64, "TRs per training clip")
     samples_per_epoch: int = _knob(800, "training clips per epoch (an epoch is the interval between validations)")
-    epochs: int = _knob(8, "maximum number of epochs")
+    epochs: int = _knob(50, "most epochs (a guard: training stops earlier once early_stop stops improving)")
     seed: int = _knob(3315, "seed of the model init and of the clip draws")
     patience: int = _knob(2, "stop after this many epochs without improvement on early_stop (0: never stop early)")
+    min_delta: float = _knob(0.001, "smallest rise of early_stop's mean r over `patience` epochs that keeps training "
+                                    "going")
     # data
     data_root: str | None = _knob(None, "data folder: algonauts_2025.competitors, or one sub-<label>.h5 file per "
                                         "subject (generic layout); None: the built-in synthetic set")
@@ -97,7 +100,8 @@ class TrainConfig:
                                  "without named validation sets)")
     val_runs: tuple = _knob((), "validate on these whole runs instead")
     early_stop: str | None = _knob(None, "validation set that picks the best epoch (default: the first)")
-    zscore: bool = _knob(False, "z-score each parcel of each run (fetched data sets are z-scored already)")
+    zscore: bool = _knob(True, "z-score each parcel of each run, the one scale the model assumes (--no-zscore: the "
+                               "values as stored, with a warning if subjects or runs differ in scale)")
     on_nonfinite: str = _knob("raise", "NaN/Inf in the data: raise an error, replace them by zero, or leave out "
                                        "the runs that have them", NONFINITE_OPTIONS)
     # runtime
@@ -250,6 +254,7 @@ def _ranges(config: TrainConfig) -> list[str]:
                            ("samples_per_epoch", config.samples_per_epoch >= 1, "at least 1"),
                            ("epochs", config.epochs >= 0, "0 (the start alone) or more"),
                            ("patience", config.patience >= 0, "0 (never stop early) or more"),
+                           ("min_delta", config.min_delta >= 0, "0 or more"),
                            ("seed", 0 <= config.seed < 2 ** 32, "between 0 and 2**32 - 1"),
                            ("inner_val", 0 <= config.inner_val < 1, "a fraction strictly between 0 and 1, or 0"),
                            ("val_tail", 0 <= config.val_tail < 1, "a fraction strictly between 0 and 1 (0.3 holds out "
@@ -342,8 +347,23 @@ def load_dataset(config: TrainConfig, download: bool = True) -> Runs:
     if is_subject_folder(root):
         return load_folder(root, subjects, zscore=config.zscore, on_nonfinite=config.on_nonfinite,
                            progress=config.progress)
-    return load_runs(root, "friends", _algonauts_subjects(config.subjects), seasons=list(config.train_seasons),
-                     zscore=config.zscore, on_nonfinite=config.on_nonfinite, progress=config.progress)
+    with gaps_said(config):
+        return load_runs(root, "friends", _algonauts_subjects(config.subjects), seasons=list(config.train_seasons),
+                         zscore=config.zscore, on_nonfinite=config.on_nonfinite, progress=config.progress)
+
+
+@contextlib.contextmanager
+def gaps_said(config: TrainConfig):
+    "Pass on the warnings of the loading inside; on the built-in data, the runs dropped are said to be gaps on purpose."
+    try:
+        with warnings.catch_warnings(record=True) as said:
+            warnings.simplefilter("always")
+            yield
+    finally:  # said also when the loading fails
+        for w in said:
+            built_in = config.data_root is None and config.dataset is None and str(w.message).startswith("Dropped")
+            warnings.warn(f"{w.message} (on purpose: the built-in data set lacks a few runs, as the real one does)"
+                          if built_in else w.message, w.category, stacklevel=3)
 
 
 def split_data(config: TrainConfig, runs: Mapping[str, np.ndarray]) -> tuple[Runs, dict[str, Runs]]:
@@ -370,8 +390,9 @@ def load_data(config: TrainConfig, download: bool = True) -> tuple[dict, dict[st
     if config.val_tail or config.val_runs:
         return split_data(config, runs)
     root = data_root(config)
-    return runs, {name: val_set_runs(root, name, config.zscore, subjects=config.subjects,
-                                       on_nonfinite=config.on_nonfinite) for name in config.val_sets}
+    with gaps_said(config):
+        return runs, {name: val_set_runs(root, name, config.zscore, subjects=config.subjects,
+                                           on_nonfinite=config.on_nonfinite) for name in config.val_sets}
 
 
 def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
@@ -845,6 +866,14 @@ def from_main_process(obj):
     dist.broadcast_object_list(box, src=0)
     return box[0]
 
+# %% ../nbs/03_train.ipynb #b7e1a002
+def stalled(metrics: Sequence[Mapping], score: Callable[[Mapping], float], patience: int, min_delta: float = 0.0) -> bool:
+    "Whether the best score of the last `patience` epochs is not above the best before them by more than `min_delta`."
+    if not patience or len(metrics) <= patience:
+        return False
+    scores = [score(row) for row in metrics]
+    return max(scores[-patience:]) <= max(scores[:-patience]) + min_delta
+
 # %% ../nbs/03_train.ipynb #ed616087
 def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
           out_dir: str | os.PathLike | None = None, resume: str | os.PathLike | None = None,
@@ -941,9 +970,10 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
             save_checkpoint(out_dir / "last.pt", checkpoint(0))
     best = max(metrics, key=score)
     for epoch in range(start, config.epochs + 1):
-        if best is not None and config.patience and epoch - 1 - best["epoch"] >= config.patience:
+        if stalled(metrics, score, config.patience, config.min_delta):
             if main_process:
-                print(f"early stop: no improvement on {stop_set} for {config.patience} epochs")
+                print(f"early stop: the best {stop_set} r of the last {config.patience} epochs is not above the best "
+                      f"before them by {config.min_delta:g}")
             break
         model.train()
         data.set_epoch(epoch)
