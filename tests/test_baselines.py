@@ -323,6 +323,26 @@ def test_compare_on_a_generic_folder_with_a_run_dir(tmp_path):
         compare(tmp_path / "cmp2", replace(config, val_tail=0.2), run_dir=tmp_path / "run")
 
 
+def test_compare_refuses_a_run_dir_whose_model_does_not_fit_the_data(tmp_path):
+    """--run-dir on a folder whose files changed since the run: another fourth subject (same count, so the model would
+    quietly predict sub-e with sub-d's encoder), or another parcellation, is refused before any fit or file."""
+    from xsub.data import save_runs
+    from xsub.evaluate import run_experiment
+    data, _ = rotated_responses_for_folder()
+    study = save_runs({"film": data}, tmp_path / "study", subjects=["a", "b", "c", "d"])
+    config = TrainConfig(data_root=str(study), progress=False, epochs=0, out_dir=str(tmp_path / "run"))
+    run_experiment(config, figures=False)
+    (study / "sub-d.h5").rename(study / "sub-e.h5")
+    with pytest.raises(ValueError, match="trained on sub-a, sub-b, sub-c, sub-d"):
+        compare(tmp_path / "cmp", config, run_dir=tmp_path / "run", baselines={"loo_mean": LeaveOneOutMean()})
+    assert not (tmp_path / "cmp").exists()
+    (study / "sub-e.h5").unlink()
+    save_runs({"film": data[..., :20]}, study, subjects=["a", "b", "c", "d"])  # the same subjects in 20 parcels
+    with pytest.raises(ValueError, match="20 parcels per TR"):
+        compare(tmp_path / "cmp", config, run_dir=tmp_path / "run", baselines={"loo_mean": LeaveOneOutMean()})
+    assert not (tmp_path / "cmp").exists()
+
+
 def rotated_responses_for_folder():
     "Four subjects, one run of 400 TRs, 30 parcels, as rotated_responses makes them."
     from xsub.baselines import rotated_responses

@@ -97,3 +97,19 @@ def test_xsub_compare_bad_values_are_one_line(tmp_path, study, args, says):
     assert r.returncode in (1, 2) and len(r.stderr.strip().splitlines()) == 1, (r.returncode, r.stderr[-2000:])
     assert r.stderr.startswith("xsub_compare: error:") and says in r.stderr, r.stderr
     assert not (tmp_path / "cmp").exists()  # refused before anything was written
+
+
+def test_xsub_compare_refuses_data_it_cannot_use_before_any_work(tmp_path, subject_folder):
+    """Data xsub_train would refuse (one subject; runs whose inner split leaves no clip; a subject named twice) are
+    refused in one line before a baseline is fitted or the model trained, and the output folder is never made."""
+    three = {label: [(110, 20)] for label in ("01", "02", "03")}  # 110 TRs: a clip after the split, none after the inner
+    cases = [(subject_folder("one", {"01": [(200, 20)] * 2}), [], "at least 2"),
+             (subject_folder("short", three), [], "--inner-val"),
+             (subject_folder("three", {label: [(200, 20)] * 2 for label in three}), ["--subjects", "01", "1", "02"],
+              "name each subject once")]
+    for i, (data, args, says) in enumerate(cases):
+        out = tmp_path / f"cmp-{i}"
+        r = run("xsub_compare", "--data-root", str(data), *args, "--out-dir", str(out), "--epochs", "1",
+                "--samples-per-epoch", "16", "--methods", "loo_mean", "ridge", "--quiet")
+        assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and says in r.stderr, (i, r.stderr[-2000:])
+        assert not out.exists(), (i, sorted(p.name for p in out.rglob("*")))

@@ -355,6 +355,42 @@ def test_a_run_refused_on_its_data_claims_nothing_and_the_retry_runs(env, tmp_pa
     assert (out / "metrics.json").is_file()
 
 
+def test_a_subject_named_twice_is_refused_before_the_run_claims_its_folder(env, tmp_path, subject_folder):
+    "--subjects 01 1 02 names sub-01 twice: the data would quietly hold 2 subjects for 3 names; refused, nothing claimed."
+    data = subject_folder("data", {label: [(200, 20)] * 2 for label in ("01", "02", "03")})
+    out = tmp_path / "out"
+    r = cli(env, "xsub_train", "--data-root", str(data), "--subjects", "01", "1", "02", "--out-dir", str(out),
+            "--epochs", "0", "--no-progress", "--offline")
+    assert r.returncode == 1 and "name each subject once" in one_line(r), r.stderr[-2000:]
+    assert not (out / "config.json").exists()
+
+
+def test_validation_runs_of_another_parcellation_are_refused_before_the_run_claims_its_folder(tmp_path):
+    """A Movie10 file in another parcellation than the Friends files: the validation set is refused with the data,
+    before config.json claims the folder (it used to fail at the first validation, the folder claimed)."""
+    import dataclasses
+    from xsub.evaluate import run_experiment
+    from xsub.synthetic import make_synthetic
+    from xsub.train import TrainConfig
+    source = make_synthetic("tiny", progress=False)
+    root = tmp_path / "algonauts_2025.competitors"
+    for path in (source / "fmri").rglob("*.h5"):
+        copy = root / path.relative_to(source)
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        if "movie10" not in path.name:
+            copy.symlink_to(path)
+            continue
+        with h5py.File(path, "r") as f, h5py.File(copy, "w") as g:
+            for key in f:
+                g[key] = f[key][:, :10]  # (T, 10) instead of (T, 1000)
+    config = TrainConfig(data_root=str(root), epochs=0, progress=False, out_dir=str(tmp_path / "run"))
+    with pytest.raises(ValueError, match="Validation set movie10-figures"):
+        run_experiment(config, figures=False)
+    assert not (tmp_path / "run" / "config.json").exists()
+    done = run_experiment(dataclasses.replace(config, val_sets=("friends-s6",)), figures=False)  # the Friends runs
+    assert list(done["summary"]["sets"]) == ["friends-s6"]
+
+
 def test_messages_say_what_is_true_about_the_data_root_and_subjects(env, tmp_path):
     """--data-root naming a file says it is a file and names both layouts; --subjects by number finds sub-01.h5; the
     outputs printed are the files written (no metrics.jsonl without gradient epochs)."""

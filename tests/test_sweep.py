@@ -74,3 +74,16 @@ def test_a_dead_trial_is_failed_and_queued_again(tmp_path):
         warnings.simplefilter("ignore")
         rerun = study.ask()  # the next trial is the retry, with the same parameter
     assert rerun.number == again.number and rerun.suggest_categorical("embed_dim", [16, 32, 64]) == 32
+
+
+def test_bad_data_is_refused_before_the_first_trial(tmp_path, subject_folder):
+    """One subject, or runs whose inner split leaves no training clip: refused in one line before any trial trains,
+    with no study.db (or anything else) in --out-dir for a retry to trip on."""
+    exe = shutil.which("xsub_sweep") or str(Path(sys.executable).parent / "xsub_sweep")
+    for name, shapes, says in [("one", {"01": [(200, 20)] * 2}, "at least 2"),
+                               ("short", {s: [(110, 20)] for s in ("01", "02", "03")}, "--inner-val")]:
+        out = tmp_path / f"sweep-{name}"
+        r = subprocess.run([exe, "--data-root", str(subject_folder(name, shapes)), "--epochs", "1", "--trials", "1",
+                            "--quiet", "--out-dir", str(out)], capture_output=True, text=True, timeout=900)
+        assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and says in r.stderr, r.stderr[-2000:]
+        assert not out.exists(), sorted(p.name for p in out.rglob("*"))

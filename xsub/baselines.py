@@ -33,8 +33,8 @@ import torch
 from tqdm.auto import tqdm
 
 from .data import NETWORKS, SUBJECTS, atomic_write, load_runs, parcel_networks, pearson_r, write_text_atomic
-from .evaluate import (_data_summary, _subject, known_truth, leave_one_out_predictions, p_value, parcel_columns,
-                       run_experiment, score_methods, stored_config, summarize, swap_null)
+from .evaluate import (_data_summary, _subject, check_run_data, checked_data, known_truth, leave_one_out_predictions,
+                       p_value, parcel_columns, run_experiment, score_methods, stored_config, summarize, swap_null)
 from .synthetic import UsageError, oracle_r, run_command, spell_flags
 from .train import (TrainConfig, config_changes, config_parser, data_root, fold_masks, is_algonauts, load_data,
                     load_model, predict_runs, with_default_split)
@@ -875,7 +875,10 @@ def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str
     if run_dir is not None:
         check_run_dir(run_dir, config)
     out_dir = Path(out_dir)
-    train_runs, val_sets = load_data(config, download)  # the same reading and split as xsub_train
+    trains = train_model and run_dir is None  # the model is trained here: its inner split must fit too
+    train_runs, val_sets = checked_data(config, download=download, train_model=trains)  # xsub_train's reading and split
+    if run_dir is not None:
+        check_run_data(run_dir, train_runs, str(config.data_root or config.dataset or "the data"))
     subjects = train_runs.subjects
     named_sets = not (config.val_tail or config.val_runs)
     root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies

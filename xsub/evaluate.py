@@ -24,14 +24,14 @@ import pandas as pd
 import scipy.stats
 import torch
 
-from .data import (FRIENDS_TASK, SUBJECTS, atomic_write, is_subject_folder, load_folder, load_runs, parcel_networks,
-                       remove_stale_temp_files, write_text_atomic, zscore_run, zscore_stats)
+from .data import (FRIENDS_TASK, SUBJECTS, Runs, atomic_write, is_subject_folder, load_folder, load_runs,
+                       parcel_networks, remove_stale_temp_files, run_subjects, write_text_atomic, zscore_run, zscore_stats)
 from .models import leave_one_out_mean
 from .synthetic import UsageError, console_script, run_command, spell_flags
 from .train import (RUNTIME_FIELDS, TrainConfig, barrier, check_data, config_changes, config_parser, data_root,
-                        distributed, init_distributed, load_data, load_model, parse_config, resolve_device,
-                        predict_runs, receptive_field, score_runs, split_data, train, training_note, fit_model,
-                        with_default_split)
+                        distributed, init_distributed, load_checkpoint, load_data, load_model, parse_config,
+                        resolve_device, predict_runs, receptive_field, score_runs, split_data, train, training_note,
+                        fit_model, with_default_split)
 
 try:
     import fcntl  # POSIX file locks: released by the system when their process ends, even by kill -9
@@ -43,8 +43,8 @@ __all__ = ['LOCK_FILE', 'RUN_FILES', 'PREDICT_FILES', 'leave_one_out_predictions
            'subject_ids', 'summarize', 'parcel_labels', 'parcel_frame', 'write_results', 'submission',
            'save_predictions', 'evaluate', 'shift_null', 'swap_null', 'parcel_columns', 'p_value',
            'parcel_significance', 'significance_columns', 'significance_counts', 'run_files', 'run_lock',
-           'check_run_folder', 'stored_config', 'run_experiment', 'train_parser', 'xsub_train', 'predict_folder',
-           'xsub_predict']
+           'check_run_folder', 'stored_config', 'checked_data', 'trained_subjects', 'check_run_data', 'run_experiment',
+           'train_parser', 'xsub_train', 'predict_folder', 'xsub_predict']
 
 # %% ../nbs/04_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -407,6 +407,54 @@ def stored_config(folder: str | os.PathLike) -> TrainConfig:
     except (ValueError, TypeError) as e:
         raise UsageError(f"{path} is not an xsub_train config ({e}); it is damaged or from another version.") from None
 
+# %% ../nbs/04_evaluate.ipynb #c1f0a7d2
+def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = None, download: bool = True,
+                 train_model: bool = True) -> tuple[Runs, dict[str, Runs]]:
+    """(training runs, {set: runs}) read and split as `xsub_train` does, refused (a `ValueError`) unless they can serve `config`.
+
+    Every command calls it before it trains, fits or writes anything. `runs`: data in memory instead of the config's;
+    `train_model=False`: no model is trained (baselines only, or a trained run), so the inner split is not checked.
+    """
+    config = with_default_split(config, named_sets=False if runs is not None else None)
+    train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
+    check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
+    subjects = [_subject(s) for s in run_subjects(train_runs)]
+    if config.subjects and len(set(subjects)) != len(config.subjects):
+        raise ValueError(f"--subjects {' '.join(map(str, config.subjects))}: {len(config.subjects)} names for the "
+                         f"{len(set(subjects))} subjects {', '.join(dict.fromkeys(subjects))}: name each subject once.")
+    n_subjects, _, n_parcels = np.shape(next(iter(train_runs.values())))
+    for set_name, val in val_sets.items():
+        odd = {run: np.shape(x) for run, x in val.items() if np.shape(x)[::2] != (n_subjects, n_parcels)}
+        if odd:
+            raise ValueError(f"Validation set {set_name}: runs {odd} (S, T, P) differ from the training runs in subjects "
+                             f"or parcels (S={n_subjects}, P={n_parcels}): every run must hold the same subjects in the "
+                             f"same parcellation.")
+    return train_runs, val_sets
+
+
+def trained_subjects(run_dir: str | os.PathLike) -> list[str] | None:
+    "The subjects of the model in `run_dir`, in the order of its S axis (its metrics.json); None where that does not say."
+    path = Path(run_dir) / "metrics.json"
+    subjects = json.loads(path.read_text()).get("subjects") if path.is_file() else None  # None: the run has not ended
+    return list(subjects) if subjects is not None else None
+
+
+def check_run_data(run_dir: str | os.PathLike, runs: Mapping[str, object], source: str = "the data") -> None:
+    "A `ValueError` unless `runs` hold the subjects (same labels, same order) and the parcel count of the model in `run_dir`."
+    run_dir = Path(run_dir)
+    n_subjects, _, n_parcels = np.shape(next(iter(runs.values())))
+    subjects, trained = [_subject(s) for s in run_subjects(runs)], trained_subjects(run_dir)
+    if trained is not None and subjects != trained:
+        raise ValueError(f"{source} holds the subjects {', '.join(subjects)}; the model in {run_dir} was trained on "
+                         f"{', '.join(trained)}, in that order: give it those subjects (--subjects), or train a model "
+                         f"on these.")
+    if (run_dir / "best.pt").is_file():
+        args = load_checkpoint(run_dir / "best.pt")["model_args"]
+        if (n_subjects, n_parcels) != (args["n_subjects"], args["n_parcels"]):
+            raise ValueError(f"{source} has {n_parcels} parcels per TR and {n_subjects} subjects; the model in {run_dir} "
+                             f"was trained on {args['n_parcels']} parcels and {args['n_subjects']} subjects: use data of "
+                             f"the same subjects in the same parcellation.")
+
 # %% ../nbs/04_evaluate.ipynb #b4b60373
 def _data_summary(config: TrainConfig, train_runs: Mapping, val_sets: Mapping) -> dict:
     "What a run was trained and validated on, for metrics.json."
@@ -454,8 +502,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     with run_lock(out_dir):
         check_run_folder(out_dir, resume, overwrite)
         remove_stale_temp_files(out_dir)  # what a killed write left behind
-        train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
-        check_data(config, train_runs)  # the folder is claimed (config.json) only for data that can train
+        train_runs, val_sets = checked_data(config, runs, download)  # claimed (config.json) only for data that can train
         barrier()  # the other processes of a torchrun group load the data now (from the cache)
         if overwrite:  # every check has passed and the data are in memory: the old run goes now
             for path in run_files(out_dir):
@@ -606,17 +653,17 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
         raise UsageError(f"{out_dir} already holds {', '.join(done)}: pass --overwrite to replace them, or another "
                          f"--out-dir.")
     config = stored_config(run_dir)
-    subjects = json.loads((run_dir / "metrics.json").read_text())["subjects"]  # the order of the model's S axis
+    subjects = trained_subjects(run_dir)  # the order of the model's S axis
+    if subjects is None:
+        raise UsageError(f"{run_dir / 'metrics.json'} lists no subjects: pass the --out-dir of a finished xsub_train run.")
     model = load_model(run_dir / "best.pt", resolve_device(device))
     data = load_folder(data_root, subjects, runs, zscore=config.zscore, on_nonfinite=config.on_nonfinite,
                        progress=progress)  # {run: (S, T, P)}, aligned as in training
     if not data:
         raise ValueError(f"{data_root}: no run that every subject ({', '.join(subjects)}) has"
                          + (f" among {list(runs)}" if runs else "") + ".")
+    check_run_data(run_dir, data, str(data_root))  # before any prediction
     n_parcels = np.shape(next(iter(data.values())))[2]
-    if n_parcels != model.n_parcels:
-        raise ValueError(f"{data_root} has {n_parcels} parcels per TR; the model in {run_dir} was trained on "
-                         f"{model.n_parcels}: use data in the same parcellation.")
     predictions = predict_runs(model, data)  # {run: (S, T, P)}
     baseline = leave_one_out_predictions(data)
     scores = score_methods({"model": predictions, "baseline": baseline}, data)  # {method: (S, P)}

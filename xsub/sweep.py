@@ -23,7 +23,7 @@ import pandas as pd
 
 from .baselines import LeaveOneOutMean, RidgeFIR
 from .data import split_tail, write_text_atomic
-from .evaluate import score_methods
+from .evaluate import checked_data, score_methods
 from .plotting import save_figure
 from .synthetic import UsageError, console_script
 try:
@@ -31,7 +31,7 @@ try:
 except ImportError:  # Windows: no lock around the study's creation
     fcntl = None
 
-from .train import RUNTIME_FIELDS, TrainConfig, check_config, load_data, receptive_field, train
+from .train import RUNTIME_FIELDS, TrainConfig, check_config, receptive_field, train
 
 # %% auto #0
 __all__ = ['DESIGN_CHOICES', 'trial_config', 'ablation_params', 'baseline_scores', 'run_trial', 'ablation_table', 'plot_ablation',
@@ -189,6 +189,25 @@ def _study_storage(path: Path, heartbeat_s: int = 60, grace_s: int = 180):
                                    grace_period=grace_s, **retry)
 
 
+def _check_settings(stored: Mapping | None, settings: Mapping, path: Path) -> None:
+    "A `UsageError` unless the study in `path` has no settings yet (`stored` None) or these `settings`."
+    if stored is not None and stored != settings:
+        differ = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
+        raise UsageError(f"{path} holds a study with other settings ({', '.join(differ)}): use its settings to join "
+                         f"it, or another --out-dir.")
+
+
+def _stored_settings(path: Path) -> dict | None:
+    "The settings of the study in `path` (study.db), read without writing; None where there is none yet."
+    import optuna
+    if not path.is_file():
+        return None
+    try:
+        return optuna.load_study(study_name="xsub", storage=f"sqlite:///{path.resolve()}").user_attrs.get("settings")
+    except KeyError:  # the file holds no study named xsub yet
+        return None
+
+
 @contextmanager
 def _study_lock(out_dir: Path) -> Iterator[None]:
     "An exclusive lock while a study's SQLite file is created or joined: processes that create it at once collide."
@@ -220,25 +239,27 @@ def run_sweep(config: TrainConfig, out_dir: str | Path, n_trials: int = 20, abla
     except ImportError:
         raise ImportError("xsub_sweep needs Optuna: pip install optuna (or pip install 'xsub[sweep]').") from None
     check_config(config)
-    out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, values in choices.items():  # every value a trial may take, before the first trial
+        for value in values:
+            check_config(trial_config(config, {name: value}), data=False)
+    out_dir, settings = Path(out_dir), _study_settings(config, choices)
     optuna.logging.set_verbosity(optuna.logging.WARNING)
+    _check_settings(_stored_settings(out_dir / "study.db"), settings, out_dir / "study.db")  # before the data load
+    inner_val = config.inner_val or 0.2  # the trials train on the rest of every training run
+    train_runs, val_sets = checked_data(dataclasses.replace(config, inner_val=inner_val))  # nothing written yet
+    inner_train, inner = split_tail(train_runs, inner_val, gap=receptive_field(config))
+    sets = {"inner": inner, **val_sets}
+    baselines = baseline_scores(inner_train, sets)  # fitted before any trial: a failure costs no training
+    out_dir.mkdir(parents=True, exist_ok=True)
     with _study_lock(out_dir):  # one process at a time creates (or joins) the SQLite file
         study = optuna.create_study(study_name="xsub", storage=_study_storage(out_dir / "study.db"),
                                     direction="maximize", load_if_exists=True,
                                     sampler=optuna.samplers.TPESampler(seed=seed),
                                     pruner=optuna.pruners.MedianPruner(n_startup_trials=5, n_warmup_steps=1))
-        settings = _study_settings(config, choices)
         stored = study.user_attrs.get("settings")
         if stored is None:
             study.set_user_attr("settings", settings)
-    if stored is not None and stored != settings:
-        differ = sorted(k for k in settings.keys() | stored.keys() if settings.get(k) != stored.get(k))
-        raise UsageError(f"{out_dir / 'study.db'} holds a study with other settings ({', '.join(differ)}): use its "
-                         f"settings to join it, or another --out-dir.")
-    train_runs, val_sets = load_data(config)  # once the study is known to fit
-    inner_train, inner = split_tail(train_runs, config.inner_val or 0.2, gap=receptive_field(config))
-    sets = {"inner": inner, **val_sets}
+    _check_settings(stored, settings, out_dir / "study.db")  # another process may have created it meanwhile
     if ablation:
         with _study_lock(out_dir):  # queued once, whoever comes first
             for params in ablation_params(config, choices):
@@ -248,7 +269,7 @@ def run_sweep(config: TrainConfig, out_dir: str | Path, n_trials: int = 20, abla
             warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
             study.optimize(lambda trial: run_trial(trial, config, inner_train, sets, choices), n_trials=n_trials,
                            show_progress_bar=False)
-    table = ablation_table(study, config, baseline_scores(inner_train, sets), choices)
+    table = ablation_table(study, config, baselines, choices)
     paths = {"study": out_dir / "study.db", "table": out_dir / "ablation.csv", "figure": out_dir / "ablation.png"}
     write_text_atomic(paths["table"], table.to_csv(index=False, float_format="%.4f"))
     plt.close(plot_ablation(table, out=paths["figure"]))
