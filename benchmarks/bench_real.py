@@ -35,6 +35,7 @@ import resource
 import tempfile
 import time
 import warnings
+from pathlib import Path
 
 import numpy as np
 
@@ -110,7 +111,8 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
         import io
         from xsub.evaluate import run_experiment
         from xsub.train import TrainConfig
-        out_dir = tempfile.mkdtemp(prefix="bench_real_")
+        scratch = tempfile.TemporaryDirectory(prefix="bench_real_")  # the run's files: removed once scored
+        out_dir = str(Path(scratch.name) / "run")
         t0 = time.perf_counter()
         if n_train is None:  # QTAB: what xsub_train --data-root qtab_dev --subjects ... runs
             config, runs = qtab_config(n_subjects, out_dir=out_dir, keep_freed_memory=True), None
@@ -130,6 +132,7 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
         start = done["result"].start
         note = (f"model: {start.get('encoder')} encoders, {start.get('dim')} dims, alpha {start.get('alpha', float('nan')):g}, "
                 f"{done['result'].best_epoch} gradient epochs")
+        scratch.cleanup()
     else:
         train, val = cell_data(n_subjects, n_train)
         t0 = time.perf_counter()
