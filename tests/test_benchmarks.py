@@ -57,3 +57,9 @@ def test_bench_real_qtab_cell():
 def test_bench_significance_prints_both_nulls_and_ratios():
     out = bench("bench_significance.py", "--trs", "200", "--loop-draws", "2")
     assert len(re.findall(r"xsub +\d+\.\d+ s \| loop +\d+\.\d+ s .* \d+x faster", out)) == 2, out
+
+
+def test_bench_start_prints_each_stage_and_the_ratio_to_one_pass():
+    out = bench("bench_start.py", "--sizes", "4x50x3,6x40x1", "--trs", "120")
+    assert len(re.findall(r"choose_start \d+\.\d s = \d+ passes \(one pass \d+\.\d+ s\); chose \S+ \d+", out)) == 2, out
+    assert all(stage in out for stage in ("shared_response_maps", "decoder_stats", "group_mean_pca")), out

@@ -1,5 +1,6 @@
 "Every notebook in nbs/ runs top to bottom, as `nbdev_test` runs it (cells flagged `slow` skipped, IN_TEST=1)."
 import socket
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ SHERLOCK = data_home() / "sherlock_pmc" / "pmc_nn_sherlock_movie_s1.mat"
 
 
 @pytest.mark.parametrize("nb", NBS, ids=[p.stem for p in NBS])
-def test_notebook_runs(nb: Path, monkeypatch):
+def test_notebook_runs(nb: Path, monkeypatch, tmp_path):
     if nb.stem == "07_sherlock" and not SHERLOCK.is_file():
         pytest.skip(f"07_sherlock needs the Sherlock files: set XSUB_DATA to a folder holding sherlock_pmc/ "
                     f"(CI: ../shared/datasets), or run xsub.data.fetch_sherlock() once with a network")
@@ -31,6 +32,8 @@ def test_notebook_runs(nb: Path, monkeypatch):
             raise OSError(f"{nb.name} tried to use the network")
         monkeypatch.setattr(socket.socket, "connect", refuse)
         monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the lesson's scratch folders (mkdtemp) go in tmp_path,
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # and those of the commands it runs
     cfg = get_config()
     ok, secs = run_notebook(nb, skip_flags=cfg.tst_flags.split(), basepath=cfg.config_path, showerr=True)
     assert ok, f"{nb.name} failed under test (traceback above); run `nbdev_test --path nbs/{nb.name}` to see it alone"

@@ -65,7 +65,10 @@ def finished(env, tmp_path_factory):
     out = tmp_path_factory.mktemp("runs") / "reference"
     r = cli(env, "xsub_train", *TINY, "--out-dir", str(out))
     assert r.returncode == 0, r.stderr[-3000:]
-    assert "brain maps skipped" in r.stdout and not any(Path(env["XSUB_ATLAS_DIR"]).iterdir())  # --offline kept
+    assert not any(Path(env["XSUB_ATLAS_DIR"]).iterdir())  # --offline kept
+    atlas_lines = [line for line in (r.stdout + r.stderr).splitlines() if env["XSUB_ATLAS_DIR"] in line]
+    assert len(atlas_lines) == 1, atlas_lines  # the maps and the parcel names, in one line
+    assert atlas_lines[0].startswith("brain maps and parcel names (parcels.csv) skipped: "), atlas_lines[0]
     assert len(r.stdout) + len(r.stderr) < 20_000, "a log (not a terminal) must stay readable: no progress bars"
     return out
 

@@ -80,7 +80,8 @@ def _torchrun_available() -> bool:
 def test_torchrun_two_gloo_processes_equal_one_process(tmp_path):
     args = ["--preset", "tiny", "--device", "cpu", "--offline", "--no-progress", "--inner-val", "0", "--epochs", "2",
             "--samples-per-epoch", "64"]
-    env = os.environ | {"OMP_NUM_THREADS": "1"}
+    (tmp_path / "tmp").mkdir()  # torchrun's agent leaves its torchelastic_* folder in the temp folder: this one
+    env = os.environ | {"OMP_NUM_THREADS": "1", "TMPDIR": str(tmp_path / "tmp")}
     one = subprocess.run([shutil.which("xsub_train"), *args, "--out-dir", str(tmp_path / "one")], env=env,
                          capture_output=True, text=True, timeout=600)
     assert one.returncode == 0, one.stderr[-2000:]

@@ -24,9 +24,9 @@ from tqdm.auto import tqdm
 
 # %% auto #0
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
-           'NONFINITE_OPTIONS', 'SCALE_RATIO', 'TEMP_FILE', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256',
-           'SHERLOCK_TR', 'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder', 'fmri_dir',
-           'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment', 'plan_alignment',
+           'TR_SLACK', 'NONFINITE_OPTIONS', 'SCALE_RATIO', 'TEMP_FILE', 'SUBJECT_FILE', 'SHERLOCK_URL',
+           'SHERLOCK_SHA256', 'SHERLOCK_TR', 'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder',
+           'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment', 'plan_alignment',
            'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run', 'run_scales', 'check_scales',
            'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset',
            'pearson_r', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic', 'subject_label', 'run_subjects',
@@ -209,8 +209,12 @@ def _sub(subject) -> str:
     "'sub-05' for 5; other subject ids as they are."
     return f"sub-{subject:02d}" if isinstance(subject, (int, np.integer)) else str(subject)
 
+TR_SLACK = 2  # TRs by which one run may differ in length across subjects without a word (the real data's 1 to 2)
+
+
 def plan_alignment(shapes: Mapping[object, Mapping[str, tuple]]) -> Alignment:
-    """Keep the runs every subject has, at the shortest subject's length; warn about the runs dropped.
+    """Keep the runs every subject has, at the shortest subject's length; warn about the runs dropped, and about
+    the runs cut by more than `TR_SLACK` TRs.
 
     Parameters
     ----------
@@ -250,6 +254,13 @@ def plan_alignment(shapes: Mapping[object, Mapping[str, tuple]]) -> Alignment:
         listed = "; ".join(f"{n} ({why})" for n, why in dropped.items())
         warnings.warn(f"Dropped {len(dropped)} of {len(all_names)} runs that not every subject "
                       f"({', '.join(_sub(s) for s in subjects)}) has: {listed}", stacklevel=2)
+    cut = {name: by for name, by in truncated.items() if max(by.values()) > TR_SLACK}  # more than a TR or two
+    if cut:
+        listed = "; ".join(f"{n} to {lengths[n]} TRs (" + ", ".join(f"{t} cut from {_sub(s)}" for s, t in by.items())
+                           + ")" for n, by in cut.items())
+        warnings.warn(f"Cut {len(cut)} of {len(lengths)} runs to their shortest subject's length, by more than the "
+                      f"{TR_SLACK} TRs the same run may differ across subjects: {listed}. Check that the shorter "
+                      f"runs are complete.", stacklevel=2)
     return Alignment(subjects, lengths, next(iter(n_parcels), 0), dropped, truncated)
 
 # %% ../nbs/00_data.ipynb #6125a28d

@@ -58,10 +58,12 @@ def _raw_runs(root, names: Sequence[str], subjects: Sequence) -> dict[str, np.nd
     friends = [n for n in names if FRIENDS_TASK.match(n.split("_")[0])]
     movies = [n for n in names if n not in friends]
     runs = {}
-    if friends:
-        runs |= load_runs(root, "friends", subjects, seasons={int(n[1:3]) for n in friends}, progress=False)
-    if movies:
-        runs |= load_runs(root, "movie10", subjects, movies={n.split("_")[0] for n in movies}, progress=False)
+    with warnings.catch_warnings():  # runs dropped here were dropped, and said so, when `names` were first loaded
+        warnings.filterwarnings("ignore", message="Dropped ")
+        if friends:
+            runs |= load_runs(root, "friends", subjects, seasons={int(n[1:3]) for n in friends}, progress=False)
+        if movies:
+            runs |= load_runs(root, "movie10", subjects, movies={n.split("_")[0] for n in movies}, progress=False)
     return {n: runs[n] for n in names}
 
 
@@ -126,6 +128,13 @@ def summarize(scores: Mapping[str, np.ndarray], subjects: Sequence | None = None
             networks = np.asarray(networks)
             entry["per_network"] = {net: float(np.nanmean(r[:, networks == net])) for net in dict.fromkeys(networks)}
         summary[method] = entry
+    undefined = np.any([np.isnan(r) for r in scores.values()], axis=0)  # (S, P): r is NaN for some method
+    if undefined.any():
+        where = "; ".join(f"{_subject(s)}: {n} (parcels {', '.join(map(str, np.flatnonzero(u)[:5] + 1))}"
+                          f"{', ...' if n > 5 else ''})" for s, u, n in zip(subjects, undefined, undefined.sum(1)) if n)
+        warnings.warn(f"r is undefined for {int(undefined.sum())} of {undefined.size} subject-parcel pairs ({where}): "
+                      f"the data or a prediction is constant there over the scored TRs (a parcel without signal), so "
+                      f"the tables hold NaN and every mean leaves them out.", stacklevel=2)
     if "oracle" in summary:
         for method, entry in summary.items():
             if method != "oracle":
@@ -133,7 +142,8 @@ def summarize(scores: Mapping[str, np.ndarray], subjects: Sequence | None = None
     return summary
 
 # %% ../nbs/04_evaluate.ipynb #f057a371
-def parcel_labels(data_dir: str | os.PathLike | None = None, download: bool = False) -> np.ndarray | None:
+def parcel_labels(data_dir: str | os.PathLike | None = None, download: bool = False,
+                  warn: bool = True) -> np.ndarray | None:
     "Schaefer 2018 label names of the 1000 parcels (atlas on disk, or fetched by nilearn with `download`); else None."
     from xsub.plotting import find_atlas_dir, load_atlas, schaefer_file_names
     try:
@@ -144,7 +154,8 @@ def parcel_labels(data_dir: str | os.PathLike | None = None, download: bool = Fa
                 return load_atlas(data_dir, download=True).table.name.to_numpy()  # (1000,)
             except OSError as failed:  # offline: the fetcher cannot reach its server (requests' errors are OSErrors)
                 missing = f"{missing} The download failed too: {type(failed).__name__}."
-        warnings.warn(f"parcel label names left empty: {missing}", stacklevel=2)
+        if warn:  # else the caller says it (xsub_train: in the line that says the brain maps were skipped too)
+            warnings.warn(f"parcel label names left empty: {missing}", stacklevel=2)
         return None
     return np.loadtxt(folder / schaefer_file_names()[0], dtype=str, usecols=1)  # (1000,) '7Networks_LH_Vis_1', ...
 
@@ -535,7 +546,7 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
                               for name, tests in tests_by_set.items()},
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict()}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
-    labels = parcel_labels(download=download) if n_parcels == 1000 else None  # the atlas's names (fetched once)
+    labels = parcel_labels(download=download, warn=not figures) if n_parcels == 1000 else None  # fetched once
     columns = {name: significance_columns(tests) for name, tests in tests_by_set.items()}
     paths = write_results(out_dir, scores_by_set, subjects, labels, extra, columns)
     if save_predictions_:
@@ -544,7 +555,7 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
             paths[f"submission_{set_name}"] = save_predictions(preds, out_dir / f"submission_{set_name}.npy", subjects)
     if figures:  # learning curve, r by network, brain maps when the atlas is on disk (06_plotting)
         from xsub.plotting import plot_run
-        paths |= plot_run(out_dir, download=download)
+        paths |= plot_run(out_dir, download=download, names_missing=n_parcels == 1000 and labels is None)
     paths |= {"checkpoint": result.best_checkpoint, "config": out_dir / "config.json",
               "metrics_per_epoch": out_dir / "metrics.jsonl"}
     paths = {name: path for name, path in paths.items() if Path(path).exists()}  # what was written, and only that

@@ -744,8 +744,11 @@ def run_q_values(run_dir: str | os.PathLike, set_name: str | None = None,
 
 
 def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: str | os.PathLike | None = None,
-             download: bool = False, dpi: int = 150, q: float | None = None) -> dict[str, Path]:
+             download: bool = False, dpi: int = 150, q: float | None = None,
+             names_missing: bool = False) -> dict[str, Path]:
     """Write a run's figures (learning curve, r by network, surface map of r, model - baseline) into `run_dir`.
+
+    `names_missing`: the caller left parcels.csv's parcel names empty for want of the atlas; a skip says so in its line.
 
     With `q` (e.g. 0.05) it adds maps that colour only the parcels whose subject mean has an FDR q below it
     (`q_mean_model`, `q_mean_model_vs_baseline` of `parcels.csv`), in files of their own (`surface_r_model_q0.05.png`).
@@ -776,15 +779,17 @@ def plot_run(run_dir: str | os.PathLike, set_name: str | None = None, data_dir: 
         on_disk = True
     except FileNotFoundError as missing:  # one line: the folder searched and how to fill it
         on_disk, why = False, str(missing).rstrip(".")
+    skipped = "brain maps" + (" and parcel names (parcels.csv)" if names_missing else "") + " skipped"
+    then = f"then run xsub_plot {run_dir}" + (" for the maps" if names_missing else "")
     if not on_disk and not download:
-        print(f"brain maps skipped: {why}; then run xsub_plot {run_dir}")
+        print(f"{skipped}: {why}; {then}")
         return paths
     try:
         atlas = load_atlas(data_dir, download=download)  # errors of an atlas on disk are errors, not skips
     except OSError as e:
         if on_disk:
             raise
-        print(f"brain maps skipped (download failed: {type(e).__name__}): {why}; then run xsub_plot {run_dir}")
+        print(f"{skipped} (download failed: {type(e).__name__}): {why}; {then}")
         return paths
     model_r = np.nanmean(scores["model"], axis=0)  # (P,) mean over subjects
     for q_map in (None, q) if q is not None else (None,):  # the full maps always; with q, the thresholded ones too

@@ -567,80 +567,87 @@ def decoder_stats(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None
                   recon: bool = True) -> dict:
     """Sums over TRs, per subject, for the closed form: F = [Z, 1] with Z the others' latents averaged, L = LOO,
     R = Z mapped back through the subject's own encoder (zero unless `recon`), Y = data."""
-    S, P, K = np.shape(runs[0])[0], np.shape(runs[0])[2], encoders.shape[2] + 1
-    stats = {"FF": np.zeros((S, K, K)), "FY": np.zeros((S, K, P)), "FL": np.zeros((S, K, P)), "FR": np.zeros((S, K, P)),
-             **{key: np.zeros((S, P)) for key in ("LY", "LL", "YY", "RY", "RR", "LR")}, "n": 0}
+    S, P, D = np.shape(encoders)
+    stats = {"FF": np.zeros((S, D + 1, D + 1)), "FY": np.zeros((S, D + 1, P)), "FL": np.zeros((S, D + 1, P)),
+             **{key: np.zeros((S, P)) for key in ("LY", "LL", "YY")}, "n": 0}
     e = torch.as_tensor(encoders, dtype=torch.float32)  # (S, P, D)
     for y in _pieces(runs, masks):  # (S, t, P)
         loo = leave_one_out_mean(y, dim=0)  # (S, t, P)
         z = leave_one_out_mean(torch.bmm(y, e), dim=0)  # (S, t, D): the other subjects' latents, averaged
-        f = torch.cat([z, torch.ones(S, y.shape[1], 1)], 2)  # (S, t, K): latents and an intercept
+        f = torch.cat([z, torch.ones(S, y.shape[1], 1)], 2)  # (S, t, K): latents and an intercept, K = D + 1
         ft = f.transpose(1, 2)  # (S, K, t)
-        sums = [("FF", ft @ f), ("FY", ft @ y), ("FL", ft @ loo), ("LY", (loo * y).sum(1)), ("LL", (loo * loo).sum(1)),
-                ("YY", (y * y).sum(1))]
-        if recon:
-            r = torch.bmm(z, e.transpose(1, 2))  # (S, t, P): that average through the subject's own encoder, reversed
-            sums += [("FR", ft @ r), ("RY", (r * y).sum(1)), ("RR", (r * r).sum(1)), ("LR", (loo * r).sum(1))]
-        for key, value in sums:
+        for key, value in [("FF", ft @ f), ("FY", ft @ y), ("FL", ft @ loo), ("LY", (loo * y).sum(1)),
+                           ("LL", (loo * loo).sum(1)), ("YY", (y * y).sum(1))]:
             stats[key] += value.double().numpy()
         stats["n"] += y.shape[1]
+    # R = Z E' (the average through the subject's own encoder, reversed) is linear in Z: its sums follow from Z's,
+    # with no pass over the data. F'R = F'Z E', and R.Y, R.R, L.R per parcel are E's rows against Z'Y, Z'Z E', Z'L.
+    e = np.asarray(encoders, dtype=np.float64) if recon else np.zeros((S, P, D))  # (S, P, D); zero: R = 0
+    fz = stats["FF"][:, :, :D]  # (S, K, D): F'Z
+    stats["FR"] = fz @ e.transpose(0, 2, 1)  # (S, K, P)
+    stats["RY"] = np.einsum("spd,sdp->sp", e, stats["FY"][:, :D])  # (S, P)
+    stats["RR"] = np.einsum("spd,sdp->sp", e, stats["FR"][:, :D])  # (S, P): E (Z'Z) E', its diagonal
+    stats["LR"] = np.einsum("spd,sdp->sp", e, stats["FL"][:, :D])  # (S, P)
     return stats
 
 
 # %% ../nbs/03_train.ipynb #137805f9
-def _gains(stats: dict, s: int, W: np.ndarray, recon: bool, min_gain: float,
+def _gains(stats: dict, s: int | slice, W: np.ndarray, recon: bool, min_gain: float,
            sweeps: int = 3) -> tuple[np.ndarray, np.ndarray]:
     "Skip gain g >= `min_gain` and reconstruction gain h >= 0 (P,) each, least squares on what F W leaves over."
-    ly = stats["LY"][s] - (stats["FL"][s] * W).sum(0)  # (P,): LOO . (y - F W)
+    ly = stats["LY"][s] - (stats["FL"][s] * W).sum(-2)  # (P,): LOO . (y - F W)
     ll = stats["LL"][s] + 1e-8
     gain = np.maximum(ly / ll, min_gain)
     recon_gain = np.zeros_like(gain)
     if recon:  # coordinate descent on the two gains of each parcel (a convex problem with bounds)
-        ry, rr, lr = stats["RY"][s] - (stats["FR"][s] * W).sum(0), stats["RR"][s] + 1e-8, stats["LR"][s]
+        ry, rr, lr = stats["RY"][s] - (stats["FR"][s] * W).sum(-2), stats["RR"][s] + 1e-8, stats["LR"][s]
         for _ in range(sweeps):
             recon_gain = np.maximum((ry - lr * gain) / rr, 0.0)
             gain = np.maximum((ly - lr * recon_gain) / ll, min_gain)
     return gain, recon_gain
 
 
-def fit_gain_and_decoder(stats: dict, s: int, alpha: float, rounds: int = 2, min_gain: float = 0.05,
+def fit_gain_and_decoder(stats: dict, s: int | slice, alpha: float, rounds: int = 2, min_gain: float = 0.05,
                          recon: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Subject s's decoder W (K, P) (ridge, `alpha`), skip gain g (P,) (>= `min_gain`) and reconstruction gain h (P,)
-    (>= 0; zero unless `recon`) for y = g LOO + h R + F W."""
+    (>= 0; zero unless `recon`) for y = g LOO + h R + F W. A slice `s` fits those subjects at once (a leading axis)."""
     A, B, C, D = stats["FF"][s], stats["FY"][s], stats["FL"][s], stats["FR"][s]  # (K, K), (K, P) x 3
     W = np.zeros_like(B)
     gain, recon_gain = _gains(stats, s, W, recon, min_gain)
     if np.isinf(alpha):
         return W, gain, recon_gain
-    inverse = np.linalg.inv(A + alpha * np.eye(len(A)))  # (K, K)
+    inverse = np.linalg.inv(A + alpha * np.eye(A.shape[-1]))  # (K, K)
     for _ in range(rounds):
-        W = inverse @ (B - C * gain - D * recon_gain)  # ridge on what the gains leave over
+        W = inverse @ (B - C * gain[..., None, :] - D * recon_gain[..., None, :])  # ridge on what the gains leave over
         gain, recon_gain = _gains(stats, s, W, recon, min_gain)
     return W, gain, recon_gain
 
 
-def _prediction_sums(stats: dict, s: int, W: np.ndarray, gain: np.ndarray,
+def _prediction_sums(stats: dict, s: int | slice, W: np.ndarray, gain: np.ndarray,
                      recon_gain: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Sums over TRs (P,) each of pred x data, pred^2 and pred, for pred = g LOO + h R + F W (subject s)."
     A, B, C, D, ly, ll, ry, rr, lr = (stats[k][s] for k in ("FF", "FY", "FL", "FR", "LY", "LL", "RY", "RR", "LR"))
     h = np.zeros_like(gain) if recon_gain is None else recon_gain
-    pred_y = (B * W).sum(0) + gain * ly + h * ry
-    pred_pred = ((W * (A @ W)).sum(0) + 2 * gain * (C * W).sum(0) + 2 * h * (D * W).sum(0) + gain ** 2 * ll
+    pred_y = (B * W).sum(-2) + gain * ly + h * ry
+    pred_pred = ((W * (A @ W)).sum(-2) + 2 * gain * (C * W).sum(-2) + 2 * h * (D * W).sum(-2) + gain ** 2 * ll
                  + h ** 2 * rr + 2 * gain * h * lr)
-    pred = A[-1] @ W + gain * C[-1] + h * D[-1]  # F's last column is the constant 1: row -1 holds sums over TRs
+    ones = A[..., -1:, :]  # (1, K): F's last column is the constant 1, so row -1 of F'F, F'L, F'R holds sums over TRs
+    pred = (ones @ W)[..., 0, :] + gain * C[..., -1, :] + h * D[..., -1, :]
     return pred_y, pred_pred, pred
 
 
-def squared_error(stats: dict, s: int, W: np.ndarray, gain: np.ndarray, recon_gain: np.ndarray | None = None) -> float:
-    "Sum of squared errors of y = g LOO + h R + F W over the TRs and parcels that `stats` summed (subject s)."
+def squared_error(stats: dict, s: int | slice, W: np.ndarray, gain: np.ndarray,
+                  recon_gain: np.ndarray | None = None) -> float:
+    "Sum of squared errors of y = g LOO + h R + F W over the TRs and parcels (and subjects) that `stats` summed."
     pred_y, pred_pred, _ = _prediction_sums(stats, s, W, gain, recon_gain)
     return float((stats["YY"][s] - 2 * pred_y + pred_pred).sum())
 
 
-def held_out_r(stats: dict, s: int, W: np.ndarray, gain: np.ndarray, recon_gain: np.ndarray | None = None) -> np.ndarray:
-    "Pearson r (P,) of y = g LOO + h R + F W with the data, over the TRs that `stats` summed (subject s)."
+def held_out_r(stats: dict, s: int | slice, W: np.ndarray, gain: np.ndarray,
+               recon_gain: np.ndarray | None = None) -> np.ndarray:
+    "Pearson r (P,) of y = g LOO + h R + F W with the data, over the TRs that `stats` summed (subject s; a slice: (S, P))."
     pred_y, pred_pred, pred = _prediction_sums(stats, s, W, gain, recon_gain)
-    n, y, yy = stats["n"], stats["FY"][s][-1], stats["YY"][s]  # (P,) sums over TRs of the data and its square
+    n, y, yy = stats["n"], stats["FY"][s][..., -1, :], stats["YY"][s]  # (P,) sums over TRs of the data and its square
     cov = pred_y - pred * y / n
     return cov / np.sqrt(np.maximum((pred_pred - pred ** 2 / n) * (yy - y ** 2 / n), 1e-12))
 
@@ -668,10 +675,9 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
         for c, (kind, k) in enumerate(candidates):
             encoders, recon = start_encoders(runs, train_masks, kind, k, pca), kind == "per-subject"  # (S, P, k)
             fitted, held = (decoder_stats(runs, masks, encoders, recon) for masks in (train_masks, held_masks))
-            for i, alpha in enumerate(alphas):
-                for s in range(S):
-                    fit = fit_gain_and_decoder(fitted, s, alpha * fitted["n"], recon=recon)
-                    errors[c, i, f, s] = 1 - held_out_r(held, s, *fit).mean()  # the reported metric, as a loss
+            for i, alpha in enumerate(alphas):  # every subject at once: W (S, K, P), gains (S, P)
+                fit = fit_gain_and_decoder(fitted, slice(None), alpha * fitted["n"], recon=recon)
+                errors[c, i, f] = 1 - held_out_r(held, slice(None), *fit).mean(-1)  # (S,): the reported metric, as a loss
     total = errors.sum((2, 3))  # (candidates, alphas)
     beats = lambda saved: saved.mean(0) > saved.std(0, ddof=1) / np.sqrt(len(folds))  # noqa: E731 (one-SE rule)
     c, i = np.unravel_index(total.argmin(), total.shape)
