@@ -531,22 +531,27 @@ def group_mean_pca(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | Non
     return np.ascontiguousarray(vectors[:, ::-1][:, :dim])  # (P, dim)
 
 
-def shared_response_maps(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, dim: int,
-                         n_iter: int = 5, pca: np.ndarray | None = None) -> np.ndarray:
+def shared_response_maps(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, dim: int | Sequence[int],
+                         n_iter: int = 5, pca: np.ndarray | None = None) -> np.ndarray | dict[int, np.ndarray]:
     """Each subject's orthonormal map (S, P, dim) onto one shared response: a deterministic SRM started at the
-    group-mean PCA (`pca`, (P, >= dim), if already computed on the same TRs)."""
+    group-mean PCA (`pca`, (P, >= dim), if already computed on the same TRs). Several latent sizes `dim`: one SRM
+    per size, fitted in the same passes over the data, `{size: (S, P, size)}`."""
+    sizes = [int(dim)] if np.isscalar(dim) else [int(k) for k in dim]
     S = np.shape(runs[0])[0]
-    start = group_mean_pca(runs, masks, dim) if pca is None else pca[:, :dim]  # (P, dim)
-    maps = np.repeat(start[None], S, 0)  # (S, P, dim): every subject starts at the same map
+    start = group_mean_pca(runs, masks, max(sizes)) if pca is None else pca  # (P, >= every size)
+    maps = [np.repeat(start[None, :, :k], S, 0) for k in sizes]  # (S, P, k) per size: every subject at the same map
+    edges = np.cumsum([0, *sizes])  # each size's columns in the maps laid side by side
     for _ in range(n_iter):
-        w = torch.as_tensor(maps, dtype=torch.float32)  # (S, P, dim)
-        cross = np.zeros(maps.shape)  # (S, P, dim): sum over TRs of x_s' (shared response)
+        w = torch.as_tensor(np.concatenate(maps, 2), dtype=torch.float32)  # (S, P, sum of sizes)
+        cross = np.zeros(w.shape)  # (S, P, sum of sizes): sum over TRs of x_s' (each size's shared response)
         for x in _pieces(runs, masks):  # (S, t, P)
-            shared = torch.bmm(x, w).mean(0)  # (t, dim): the subjects' latents, averaged
+            shared = torch.bmm(x, w).mean(0)  # (t, sum of sizes): the subjects' latents, averaged
             cross += torch.einsum("stp,tk->spk", x, shared).double().numpy()
-        u, _, vt = np.linalg.svd(cross, full_matrices=False)  # per subject: the orthonormal map nearest to x_s' shared
-        maps = u @ vt  # (S, P, dim)
-    return maps
+        maps = []
+        for a, b in zip(edges[:-1], edges[1:]):  # per size and subject: the orthonormal map nearest to x_s' shared
+            u, _, vt = np.linalg.svd(cross[:, :, a:b], full_matrices=False)
+            maps.append(u @ vt)  # (S, P, k)
+    return maps[0] if np.isscalar(dim) else dict(zip(sizes, maps))
 
 
 START_ENCODERS = ("shared", "per-subject")  # one map for all subjects (the group-mean PCA), or each subject's own
@@ -672,8 +677,11 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
     errors = np.zeros((len(candidates), len(alphas), len(folds), S))
     for f, (train_masks, held_masks) in enumerate(folds):
         pca = group_mean_pca(runs, train_masks, dim)  # (P, dim), refitted without the held-out block
+        sizes = [k for kind, k in candidates if kind == "per-subject"]
+        maps = shared_response_maps(runs, train_masks, sizes, pca=pca)  # {k: (S, P, k)}: every size in one set of passes
         for c, (kind, k) in enumerate(candidates):
-            encoders, recon = start_encoders(runs, train_masks, kind, k, pca), kind == "per-subject"  # (S, P, k)
+            recon = kind == "per-subject"
+            encoders = maps[k] if recon else start_encoders(runs, train_masks, kind, k, pca)  # (S, P, k)
             fitted, held = (decoder_stats(runs, masks, encoders, recon) for masks in (train_masks, held_masks))
             for i, alpha in enumerate(alphas):  # every subject at once: W (S, K, P), gains (S, P)
                 fit = fit_gain_and_decoder(fitted, slice(None), alpha * fitted["n"], recon=recon)
