@@ -19,7 +19,7 @@ from bench_real import plain_ridge, qtab_config
 from xsub.baselines import RidgeFIR
 from xsub.data import SHERLOCK_SUBJECTS, fetch_sherlock, load_folder, pearson_r, tail_length
 from xsub.evaluate import leave_one_out_predictions
-from xsub.train import TrainConfig, receptive_field
+from xsub.config import TrainConfig, receptive_field
 
 GAP = receptive_field(TrainConfig())  # the default model's receptive field (13 TRs), the gap of xsub's split
 

@@ -20,7 +20,7 @@ the model's receptive field before the validated part, so the others get those T
   1e-1..1e5, one per voxel).
 - procrustes, srm: `xsub.baselines.FunctionalAlignment` (fmralign; Procrustes pulled toward the identity, pieces and
   alpha by blocked CV in the training part; SRM with K by the same CV).
-- model: `xsub.evaluate.run_experiment` with the default `TrainConfig` (what `xsub_train` runs).
+- model: `xsub.experiment.run_experiment` with the default `TrainConfig` (what `xsub_train` runs).
 
 Each method runs in a child process of its own: the peak resident memory printed is that process's (data included).
 
@@ -50,7 +50,7 @@ QTAB_RUN = "partlycloudy"  # the one run of every QTAB file
 def qtab_config(n_subjects: int, **kwargs):
     "The `TrainConfig` of `xsub_train --data-root qtab_dev --subjects <the first n_subjects>`."
     from xsub.data import data_home
-    from xsub.train import TrainConfig
+    from xsub.config import TrainConfig
     folder = data_home() / QTAB
     labels = tuple(sorted(p.stem for p in folder.glob("sub-*.h5"))[:n_subjects])
     if len(labels) < n_subjects:
@@ -62,7 +62,7 @@ def qtab_config(n_subjects: int, **kwargs):
 def cell_data(n_subjects: int, n_train: int | None, gap: int = 0) -> tuple[np.ndarray, np.ndarray]:
     "(training part (S, n_train - gap, P), validated part (S, 578, P)) of the first `n_subjects` subjects (QTAB: n_train None)."
     if n_train is None:  # QTAB: xsub_train's own split
-        from xsub.train import load_data
+        from xsub.config import load_data
         train_runs, val_sets = load_data(qtab_config(n_subjects))
         (val,) = val_sets.values()
         return np.asarray(train_runs[QTAB_RUN]), np.asarray(val[QTAB_RUN])
@@ -109,8 +109,8 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
     if method == "model":
         import contextlib
         import io
-        from xsub.evaluate import run_experiment
-        from xsub.train import TrainConfig
+        from xsub.experiment import run_experiment
+        from xsub.config import TrainConfig
         scratch = tempfile.TemporaryDirectory(prefix="bench_real_")  # the run's files: removed once scored
         out_dir = str(Path(scratch.name) / "run")
         t0 = time.perf_counter()

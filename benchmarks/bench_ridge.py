@@ -16,7 +16,7 @@ import numpy as np
 from xsub.baselines import RidgeFIR
 from xsub.data import fetch_sherlock, split_tail
 from xsub.evaluate import score_methods
-from xsub.train import TrainConfig, load_data
+from xsub.config import TrainConfig, load_data
 
 
 def compare_solvers(name: str, train_runs: dict, val_sets: dict, device: str) -> None:

@@ -15,7 +15,8 @@ from collections import defaultdict
 import numpy as np
 import torch
 
-import xsub.train as train
+import xsub.start as start
+from xsub.config import TrainConfig, receptive_field
 
 
 def random_runs(n_subjects: int, n_parcels: int, n_runs: int, n_trs: int) -> list[np.ndarray]:
@@ -27,10 +28,10 @@ def random_runs(n_subjects: int, n_parcels: int, n_runs: int, n_trs: int) -> lis
 
 def one_pass_s(runs: list[np.ndarray], gap: int) -> float:
     "Seconds of one reference pass: every run's training TRs of the first fold, times a (P, 32) map."
-    masks = train.fold_masks([x.shape[1] for x in runs], 5, gap)[0][0]
+    masks = start.fold_masks([x.shape[1] for x in runs], 5, gap)[0][0]
     e = torch.randn(runs[0].shape[2], 32)
     t0 = time.perf_counter()
-    for x in train._pieces(runs, masks):  # (S, t, P)
+    for x in start._pieces(runs, masks):  # (S, t, P)
         x @ e  # (S, t, 32)
     return time.perf_counter() - t0
 
@@ -50,15 +51,15 @@ def timed_stages(runs: list[np.ndarray], gap: int) -> tuple[float, dict, dict]:
         return wrapped
 
     for name in names:
-        originals[name] = getattr(train, name)
-        setattr(train, name, timer(name, originals[name]))
+        originals[name] = getattr(start, name)
+        setattr(start, name, timer(name, originals[name]))
     try:
         t0 = time.perf_counter()
-        choice, _ = train.choose_start(runs, 32, 5, gap)
+        choice, _ = start.choose_start(runs, 32, 5, gap)
         total = time.perf_counter() - t0
     finally:
         for name, fn in originals.items():
-            setattr(train, name, fn)
+            setattr(start, name, fn)
     return total, dict(spent), choice
 
 
@@ -68,7 +69,7 @@ def main():
     parser.add_argument("--trs", type=int, default=460, help="TRs per run of the 4-subject sizes (266 for the others)")
     args = parser.parse_args()
     torch.manual_seed(0)
-    gap = train.receptive_field(train.TrainConfig())
+    gap = receptive_field(TrainConfig())
     print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; gap {gap} TRs; 5 folds")
     for size in args.sizes.split(","):
         S, P, R = map(int, size.split("x"))

@@ -31,8 +31,8 @@ def measure(n_subjects: int, n_parcels: int, device: str, steps: int, out_dir: s
     import numpy as np
     import torch
     from xsub.data import Runs
-    from xsub.evaluate import run_experiment
-    from xsub.train import TrainConfig
+    from xsub.experiment import run_experiment
+    from xsub.config import TrainConfig
 
     rng = np.random.default_rng(0)
 
@@ -45,7 +45,8 @@ def measure(n_subjects: int, n_parcels: int, device: str, steps: int, out_dir: s
     config = TrainConfig(epochs=1, samples_per_epoch=16 * steps, inner_val=0.0, val_runs=("val",), device=device,
                          progress=False, out_dir=out_dir)
     from xsub.models import CrossSubjectEncoder
-    from xsub.train import closed_form_start, receptive_field
+    from xsub.config import receptive_field
+    from xsub.start import closed_form_start
     t0 = time.perf_counter()  # the closed-form start alone (run_experiment fits it again, inside the whole run)
     start = closed_form_start(CrossSubjectEncoder(n_subjects, n_parcels, config.embed_dim, config.kernel_size),
                               {"train": runs["train"]}, gap=receptive_field(config))

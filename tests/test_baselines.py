@@ -14,7 +14,7 @@ from xsub.baselines import (LeaveOneOutMean, RidgeFIR, SharedResponse, cc_max, c
 from xsub.data import load_runs, pearson_r
 from xsub.evaluate import score_methods, write_results
 from xsub.synthetic import make_synthetic, oracle_r
-from xsub.train import TrainConfig, load_data
+from xsub.config import TrainConfig, load_data
 
 
 @pytest.fixture(scope="module")
@@ -303,8 +303,8 @@ def test_compare_on_a_generic_folder_with_a_run_dir(tmp_path):
     "xsub_compare reads a generic folder as xsub_train does, on the same TRs, and refuses a run on other data."
     from xsub.baselines import default_baselines
     from xsub.data import save_runs
-    from xsub.evaluate import run_experiment
-    from xsub.synthetic import UsageError
+    from xsub.experiment import run_experiment
+    from xsub.cli import UsageError
     data, _ = rotated_responses_for_folder()
     save_runs({"film": data}, tmp_path / "study", subjects=["a", "b", "c", "d"])
     config = TrainConfig(data_root=str(tmp_path / "study"), progress=False, epochs=0, out_dir=str(tmp_path / "run"))
@@ -327,7 +327,7 @@ def test_compare_refuses_a_run_dir_whose_model_does_not_fit_the_data(tmp_path):
     """--run-dir on a folder whose files changed since the run: another fourth subject (same count, so the model would
     quietly predict sub-e with sub-d's encoder), or another parcellation, is refused before any fit or file."""
     from xsub.data import save_runs
-    from xsub.evaluate import run_experiment
+    from xsub.experiment import run_experiment
     data, _ = rotated_responses_for_folder()
     study = save_runs({"film": data}, tmp_path / "study", subjects=["a", "b", "c", "d"])
     config = TrainConfig(data_root=str(study), progress=False, epochs=0, out_dir=str(tmp_path / "run"))

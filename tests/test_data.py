@@ -10,8 +10,8 @@ import pytest
 import torch
 from torch.utils.data import DataLoader
 
-from xsub.data import (NETWORK_COUNTS, NETWORKS, SUBJECTS, TR, ClipDataset, H5Run, align_runs, bold_path,
-                       fmri_dir, load_runs, parcel_networks, parse_key, plan_alignment, run_name, select_keys)
+from xsub.data import (ClipDataset, H5Run, NETWORKS, NETWORK_COUNTS, SUBJECTS, TR, align_runs, bold_path, fmri_dir,
+                       load_runs, parcel_networks, parse_key, plan_alignment, run_name, select_keys)
 
 P = 6  # parcels in the fixtures: nothing below the file readers assumes 1000
 FRIENDS = {"s01e01a": 40, "s01e01b": 38, "s01e02a": 41, "s02e01a": 39, "s02e03b": 42}
@@ -369,7 +369,8 @@ def test_data_in_mixed_units_give_the_answer_of_one_scale_or_a_warning(tmp_path)
     """The default config z-scores every run of every layout, so a folder whose subjects are stored in other units
     scores as the same data in one scale; with zscore off, the scale check names the odd subject."""
     from xsub.evaluate import leave_one_out_predictions
-    from xsub.train import TrainConfig, load_data, score_runs
+    from xsub.data import score_runs
+    from xsub.config import TrainConfig, load_data
 
     def loo_r(folder: Path, **kwargs) -> float:
         _, val_sets = load_data(TrainConfig(data_root=str(folder), progress=False, **kwargs))

@@ -11,20 +11,20 @@ from xsub.data import data_home
 from xsub.plotting import find_atlas_dir
 
 NBS = sorted((Path(__file__).resolve().parents[1] / "nbs").glob("*.ipynb"))
-OFFLINE = {"07_sherlock"}  # real data read from disk: any network use is a failure
+OFFLINE = {"12_sherlock"}  # real data read from disk: any network use is a failure
 SHERLOCK = data_home() / "sherlock_pmc" / "pmc_nn_sherlock_movie_s1.mat"
 
 
 @pytest.mark.parametrize("nb", NBS, ids=[p.stem for p in NBS])
 def test_notebook_runs(nb: Path, monkeypatch, tmp_path):
-    if nb.stem == "07_sherlock" and not SHERLOCK.is_file():
-        pytest.skip(f"07_sherlock needs the Sherlock files: set XSUB_DATA to a folder holding sherlock_pmc/ "
+    if nb.stem == "12_sherlock" and not SHERLOCK.is_file():
+        pytest.skip(f"12_sherlock needs the Sherlock files: set XSUB_DATA to a folder holding sherlock_pmc/ "
                     f"(CI: ../shared/datasets), or run xsub.data.fetch_sherlock() once with a network")
-    if nb.stem == "06_plotting":
+    if nb.stem == "09_plotting":
         try:
             find_atlas_dir()
         except FileNotFoundError as missing:
-            pytest.skip(f"06_plotting draws on the Schaefer atlas, which is not on disk: set XSUB_ATLAS_DIR to a folder "
+            pytest.skip(f"09_plotting draws on the Schaefer atlas, which is not on disk: set XSUB_ATLAS_DIR to a folder "
                         f"holding schaefer_2018/ (CI: ../shared/nilearn_data) or fetch it once with "
                         f"xsub.plotting.load_atlas(download=True) ({str(missing).split(':')[0]})")
     if nb.stem in OFFLINE:

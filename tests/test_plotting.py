@@ -19,9 +19,9 @@ from nilearn.maskers import NiftiLabelsMasker
 from xsub.data import NETWORKS, SUBJECTS, parcel_networks
 import xsub.plotting
 from xsub.plotting import (ATLAS_ENV, N_PARCELS, check_q, load_atlas, network_scores, parcel_means, parcel_table,
-                           parcel_values_to_img, plot_difference_map, plot_glass_map, plot_network_scores, plot_run,
-                           plot_subject_maps, plot_surface_map, plot_temporal_kernels, plot_timecourses,
-                           plot_learning_curve, plot_volume_map, run_q_values, save_figure, schaefer_file_names,
+                           parcel_values_to_img, plot_difference_map, plot_glass_map, plot_learning_curve,
+                           plot_network_scores, plot_run, plot_subject_maps, plot_surface_map, plot_temporal_kernels,
+                           plot_timecourses, plot_volume_map, run_q_values, save_figure, schaefer_file_names,
                            significant_values, threshold_label, threshold_title, xsub_plot)
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # ../shared from the repository root
@@ -462,7 +462,7 @@ def test_a_missing_atlas_is_one_short_line(tmp_path, monkeypatch, capsys):
         assert len(lines) == 1, lines
         assert str(empty / "schaefer_2018") in lines[0] and fetch in lines[0], lines[0]
         assert len(lines[0].replace(str(empty), "").replace(str(run), "")) < 300, lines[0]
-    from xsub.evaluate import parcel_labels  # what xsub_train says when it leaves the parcel names out
+    from xsub.plotting import parcel_labels  # what xsub_train says when it leaves the parcel names out
     for download in (False, True):
         with warnings.catch_warnings(record=True) as said:
             warnings.simplefilter("always")

@@ -19,6 +19,6 @@ def test_readme_has_two_setup_commands():
 
 
 def test_notebooks_stay_light():
-    "Stored figures are small (inline JPEG at a low dpi in 06_plotting): every notebook stays under 500 KB."
+    "Stored figures are small (inline JPEG at a low dpi in 09_plotting): every notebook stays under 500 KB."
     sizes = {nb.name: nb.stat().st_size for nb in (ROOT / "nbs").glob("*.ipynb")}
     assert max(sizes.values()) < 500_000, sizes

@@ -6,8 +6,9 @@ import pytest
 import torch
 from scipy.ndimage import gaussian_filter1d
 
-from xsub.evaluate import run_experiment
-from xsub.train import TrainConfig, load_checkpoint
+from xsub.experiment import run_experiment
+from xsub.config import TrainConfig
+from xsub.train import load_checkpoint
 
 
 def movie(seed: int, n_subjects: int = 6, n_trs: int = 500, n_parcels: int = 40, shared_rank: int | None = 4,

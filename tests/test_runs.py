@@ -15,11 +15,12 @@ import numpy as np
 import pytest
 import torch
 
-import xsub.data
+import xsub.files
 import xsub.plotting
-from xsub.data import atomic_write, save_runs
-from xsub.evaluate import run_lock
-from xsub.train import RUNTIME_FIELDS, load_model
+from xsub.config import RUNTIME_FIELDS
+from xsub.data import save_runs
+from xsub.files import atomic_write, run_lock
+from xsub.train import load_model
 
 REPO = Path(__file__).resolve().parents[1]
 TINY = ["--preset", "tiny", "--epochs", "2", "--samples-per-epoch", "64", "--no-progress", "--offline"]
@@ -118,7 +119,7 @@ def test_a_lock_left_by_a_killed_run_is_not_in_the_way(tmp_path):
 
 KILL_IN_WRITE = """
 import os, signal, sys, torch
-import xsub.evaluate
+import xsub.experiment
 calls, save = [0], torch.save
 def killed_in_write(state, path, *args, **kwargs):  # the Nth checkpoint write dies half way, as under kill -9
     calls[0] += 1
@@ -130,7 +131,7 @@ def killed_in_write(state, path, *args, **kwargs):  # the Nth checkpoint write d
     return save(state, path, *args, **kwargs)
 torch.save = killed_in_write
 sys.argv[0] = "xsub_train"
-xsub.evaluate.xsub_train()
+xsub.experiment.xsub_train()
 """
 
 
@@ -179,10 +180,10 @@ def test_resume_with_another_setting_is_refused_naming_it(env, finished, tmp_pat
 def test_stale_temp_files_are_removed_and_writes_are_fsynced(tmp_path, monkeypatch):
     (tmp_path / "last.pt.999999.tmp").write_bytes(b"half")  # a write whose process is gone
     (tmp_path / f"best.pt.{os.getpid()}.tmp").write_bytes(b"ours")  # this process's: kept
-    assert xsub.data.remove_stale_temp_files(tmp_path) == [tmp_path / "last.pt.999999.tmp"]
+    assert xsub.files.remove_stale_temp_files(tmp_path) == [tmp_path / "last.pt.999999.tmp"]
     assert (tmp_path / f"best.pt.{os.getpid()}.tmp").exists()
     synced = []
-    monkeypatch.setattr(xsub.data.os, "fsync", lambda fd: synced.append(fd))
+    monkeypatch.setattr(xsub.files.os, "fsync", lambda fd: synced.append(fd))
     with atomic_write(tmp_path / "x.txt") as tmp:
         tmp.write_text("x")
     assert len(synced) == 2  # the file, then its folder
@@ -297,7 +298,7 @@ def test_commands_write_nothing_outside_their_folders(env, tmp_path):
     before = status().stdout
     r = cli(env, "xsub_train", *TINY, "--out-dir", str(tmp_path / "run"), cwd=REPO)
     assert r.returncode == 0, r.stderr[-3000:]
-    r = subprocess.run([exe("nbdev_test"), "--path", "nbs/02_models.ipynb"], cwd=REPO, env=env, capture_output=True,
+    r = subprocess.run([exe("nbdev_test"), "--path", "nbs/05_models.ipynb"], cwd=REPO, env=env, capture_output=True,
                        text=True, timeout=900)
     assert r.returncode == 0, r.stderr[-3000:]
     assert status().stdout == before and not home_cache.exists()
@@ -308,7 +309,7 @@ def test_commands_write_nothing_outside_their_folders(env, tmp_path):
 def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_path):
     import h5py
     import pandas as pd
-    from xsub.train import TrainConfig, load_data
+    from xsub.config import TrainConfig, load_data
     _, val_sets = load_data(TrainConfig(preset="tiny", progress=False))
     s6 = val_sets["friends-s6"]  # the run's own validation episodes, as a folder of new runs
     data = save_runs(s6, tmp_path / "new", s6.subjects)
@@ -372,9 +373,9 @@ def test_validation_runs_of_another_parcellation_are_refused_before_the_run_clai
     """A Movie10 file in another parcellation than the Friends files: the validation set is refused with the data,
     before config.json claims the folder (it used to fail at the first validation, the folder claimed)."""
     import dataclasses
-    from xsub.evaluate import run_experiment
+    from xsub.experiment import run_experiment
     from xsub.synthetic import make_synthetic
-    from xsub.train import TrainConfig
+    from xsub.config import TrainConfig
     source = make_synthetic("tiny", progress=False)
     root = tmp_path / "algonauts_2025.competitors"
     for path in (source / "fmri").rglob("*.h5"):

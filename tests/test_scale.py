@@ -13,7 +13,8 @@ import pytest
 import torch
 
 from xsub.evaluate import parcel_significance
-from xsub.train import TrainConfig, _log_line, load_checkpoint, rank_batches, train
+from xsub.config import TrainConfig
+from xsub.train import _log_line, load_checkpoint, rank_batches, train
 
 SMALL = dict(embed_dim=8, kernel_size=3, samples_per_epoch=48, batch_size=12, sample_length=24, epochs=2,
              init="baseline", device="cpu", progress=False, seed=7)

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 from xsub.data import pearson_r
-from xsub.evaluate import p_value, parcel_significance, run_experiment, shift_null, swap_null
-from xsub.train import TrainConfig
+from xsub.evaluate import p_value, parcel_significance, shift_null, swap_null
+from xsub.experiment import run_experiment
+from xsub.config import TrainConfig
 
 
 def ar1(rng, shape, phi=0.8) -> np.ndarray:

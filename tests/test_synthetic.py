@@ -9,8 +9,9 @@ import pytest
 
 from xsub.data import NETWORKS, SUBJECTS, bold_path, data_home, fetch_sherlock, load_runs, parcel_networks
 from xsub.baselines import repeat_pairs, split_half_r
-from xsub.synthetic import (PRESETS, autocorrelation, load_truth, make_synthetic, oracle_r, pearson_r,
-                            shared_parameters, subject_noise, subject_parameters, subject_runs, synthetic_runs)
+from xsub.data import pearson_r
+from xsub.synthetic import (PRESETS, autocorrelation, load_truth, make_synthetic, oracle_r, shared_parameters,
+                            subject_noise, subject_parameters, subject_runs, synthetic_runs)
 
 # Real BOLD (Sherlock, posterior medial cortex, 16 subjects, measured per TR of 1.5 s): mean autocorrelation of the
 # series at lags 1/2/3 = 0.74/0.48/0.28, of each subject's residual after regressing out the others' mean (mostly

@@ -6,11 +6,12 @@ import numpy as np
 import pytest
 import torch
 
+import xsub.config
 import xsub.train
-from xsub.models import CrossSubjectEncoder
-from xsub.train import (TrainConfig, config_parser, load_checkpoint, load_data, load_model, parse_config, pearson_r,
-                        predict_runs, resolve_device, save_checkpoint, score_runs, train, val_set_runs,
-                        validate)
+from xsub.config import TrainConfig, config_parser, load_data, parse_config, resolve_device, val_set_runs
+from xsub.data import pearson_r, score_runs
+from xsub.models import CrossSubjectEncoder, predict_runs
+from xsub.train import load_checkpoint, load_model, save_checkpoint, train, validate
 
 FAST = dict(preset="tiny", embed_dim=8, kernel_size=3, samples_per_epoch=32, batch_size=8, sample_length=32,
             val_sets=("friends-s6", "movie10-life"), device="cpu", progress=False)
@@ -236,7 +237,7 @@ def test_start_aligns_rotated_subjects():
     """Known truth: every subject's parcels carry one shared response under its own rotation. The chosen start
     (per-subject encoders) recovers most of the oracle r, the shared start cannot, and the encoders differ."""
     from xsub.baselines import rotated_responses
-    from xsub.train import closed_form_start
+    from xsub.start import closed_form_start
     data, truth = rotated_responses(n_subjects=10, n_trs=800, n_parcels=40, noise=3.0, seed=3)
     fit_part, held = {"run": data[:, :600]}, {"run": data[:, 600:]}
     oracle = float(np.mean(pearson_r(truth[:, 600:], data[:, 600:], 1)))
@@ -255,7 +256,7 @@ def test_start_never_reads_held_out_blocks_and_is_deterministic():
     """The start's choice comes from the data it is given: TRs after them cannot change it, and the same data give
     the same weights."""
     from xsub.baselines import rotated_responses
-    from xsub.train import closed_form_start
+    from xsub.start import closed_form_start
     data, _ = rotated_responses(n_subjects=4, n_trs=500, n_parcels=30, seed=1)
     a, b = CrossSubjectEncoder(4, 30, 8, 7), CrossSubjectEncoder(4, 30, 8, 7)
     info_a = closed_form_start(a, {"run": data[:, :400]}, gap=13)
@@ -268,7 +269,7 @@ def test_start_never_reads_held_out_blocks_and_is_deterministic():
 
 def test_start_keeps_the_leave_one_out_mean_without_shared_signal():
     "Pure noise: the one-standard-error rule keeps the rescaled leave-one-out mean (no decoder)."
-    from xsub.train import closed_form_start
+    from xsub.start import closed_form_start
     noise = np.random.default_rng(2).standard_normal((5, 400, 30)).astype(np.float32)
     model = CrossSubjectEncoder(5, 30, 8, 7)
     info = closed_form_start(model, {"run": noise}, gap=13)
@@ -280,4 +281,4 @@ def test_start_keeps_the_leave_one_out_mean_without_shared_signal():
 def test_the_built_in_data_say_their_missing_runs_are_on_purpose():
     "The built-in set leaves out runs as the real one does; its warning says so, and still lists them."
     with pytest.warns(UserWarning, match=r"Dropped 3 of 10 runs .*\(missing for sub-05\).* \(on purpose: the built-in"):
-        xsub.train.load_dataset(TrainConfig(preset="tiny", progress=False))
+        xsub.config.load_dataset(TrainConfig(preset="tiny", progress=False))
