@@ -102,10 +102,10 @@ def decoder_stats(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None
     S, P, D = np.shape(encoders)
     stats = {"FF": np.zeros((S, D + 1, D + 1)), "FY": np.zeros((S, D + 1, P)), "FL": np.zeros((S, D + 1, P)),
              **{key: np.zeros((S, P)) for key in ("LY", "LL", "YY")}, "n": 0}
-    e = torch.as_tensor(encoders, dtype=torch.float32)  # (S, P, D)
+    maps = torch.as_tensor(encoders, dtype=torch.float32)  # (S, P, D)
     for y in _pieces(runs, masks):  # (S, t, P)
         loo = leave_one_out_mean(y, dim=0)  # (S, t, P)
-        z = leave_one_out_mean(torch.bmm(y, e), dim=0)  # (S, t, D): the other subjects' latents, averaged
+        z = leave_one_out_mean(torch.bmm(y, maps), dim=0)  # (S, t, D): the other subjects' latents, averaged
         f = torch.cat([z, torch.ones(S, y.shape[1], 1)], 2)  # (S, t, K): latents and an intercept, K = D + 1
         ft = f.transpose(1, 2)  # (S, K, t)
         for key, value in [("FF", ft @ f), ("FY", ft @ y), ("FL", ft @ loo), ("LY", (loo * y).sum(1)),
@@ -114,12 +114,12 @@ def decoder_stats(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None
         stats["n"] += y.shape[1]
     # R = Z E' (the average through the subject's own encoder, reversed) is linear in Z: its sums follow from Z's,
     # with no pass over the data. F'R = F'Z E', and R.Y, R.R, L.R per parcel are E's rows against Z'Y, Z'Z E', Z'L.
-    e = np.asarray(encoders, dtype=np.float64) if recon else np.zeros((S, P, D))  # (S, P, D); zero: R = 0
+    back = np.asarray(encoders, dtype=np.float64) if recon else np.zeros((S, P, D))  # (S, P, D) E; zero: R = 0
     fz = stats["FF"][:, :, :D]  # (S, K, D): F'Z
-    stats["FR"] = fz @ e.transpose(0, 2, 1)  # (S, K, P)
-    stats["RY"] = np.einsum("spd,sdp->sp", e, stats["FY"][:, :D])  # (S, P)
-    stats["RR"] = np.einsum("spd,sdp->sp", e, stats["FR"][:, :D])  # (S, P): E (Z'Z) E', its diagonal
-    stats["LR"] = np.einsum("spd,sdp->sp", e, stats["FL"][:, :D])  # (S, P)
+    stats["FR"] = fz @ back.transpose(0, 2, 1)  # (S, K, P)
+    stats["RY"] = np.einsum("spd,sdp->sp", back, stats["FY"][:, :D])  # (S, P)
+    stats["RR"] = np.einsum("spd,sdp->sp", back, stats["FR"][:, :D])  # (S, P): E (Z'Z) E', its diagonal
+    stats["LR"] = np.einsum("spd,sdp->sp", back, stats["FL"][:, :D])  # (S, P)
     return stats
 
 
