@@ -1,0 +1,112 @@
+"""What temporal kernels could add to the closed-form start on real data (issue 23: "temporal kernels belong to the
+start wherever delays help").
+
+The start (`xsub.start.closed_form_start`, convs at identity) predicts subject s as `g * LOO + D`: LOO the others'
+mean of the same parcel, scaled by a gain per parcel, plus the decoder's part D. Fitted on the training part, scored
+(mean Pearson r over subjects and parcels) on the validated part, each next to the start as fitted:
+
+- decoder kernel: per subject and parcel, `Y ~ g LOO + sum_k h_k D[t-k]`, k = -3..3 (what the model's decoder conv of
+  7 taps can hold), refitted with the gain by least squares (a ridge of 1e-3 of the mean diagonal);
+- skip kernel: ONE 7-tap kernel for every subject and parcel on the skip part, `Y - D ~ sum_k w_k g LOO[t-k]`
+  (7 numbers per data set; the model has no conv on its skip path: this would be a change of its form).
+
+Cells: Sherlock 16 x 1348 and 8 x 700 training TRs (the validated part: the last 578 TRs; a 13-TR gap before it, as
+`xsub_train`), QTAB 16 and 64 (split as `xsub_train --data-root qtab_dev`). Data from `XSUB_DATA` (see bench_real.py).
+
+    python benchmarks/bench_delays.py                                  # the four cells, about a minute
+    python benchmarks/bench_delays.py --cells sherlock:4:266           # one cell: data:subjects[:training TRs]
+"""
+import argparse
+import time
+import warnings
+
+import numpy as np
+import torch
+
+from bench_real import cell_data
+from xsub.data import pearson_r
+from xsub.models import CrossSubjectEncoder, leave_one_out_mean, predict_runs
+from xsub.start import closed_form_start
+
+LAGS = range(-3, 4)  # the taps of a 7-TR kernel, centred
+GAP = 13  # TRs between the training and validated parts: the default model's receptive field
+
+
+def lagged(x: np.ndarray, k: int) -> np.ndarray:
+    "x (S, T, P) delayed by k TRs (row t holds x[t - k]), zero where that falls outside the run."
+    out = np.zeros_like(x)
+    if k > 0:
+        out[:, k:] = x[:, :-k]
+    elif k < 0:
+        out[:, :k] = x[:, -k:]
+    else:
+        out[:] = x
+    return out
+
+
+def per_parcel_fit(train_features: list, target: np.ndarray, val_features: list, ridge: float = 1e-3) -> np.ndarray:
+    "Least squares per subject and parcel of `target` (S, T, P) on K features (S, T, P) each; the fit applied to val."
+    K = len(train_features)
+    gram = np.empty(target.shape[::2] + (K, K))  # (S, P, K, K)
+    cross = np.empty(target.shape[::2] + (K,))  # (S, P, K)
+    for i in range(K):
+        cross[..., i] = (train_features[i] * target).sum(1)
+        for j in range(i, K):
+            gram[..., i, j] = gram[..., j, i] = (train_features[i] * train_features[j]).sum(1)
+    gram += ridge * np.trace(gram, axis1=-2, axis2=-1)[..., None, None] / K * np.eye(K)
+    w = np.linalg.solve(gram, cross[..., None])[..., 0]  # (S, P, K)
+    return sum(w[..., i][:, None, :] * val_features[i] for i in range(K))  # (S, T_val, P)
+
+
+def pooled_fit(train_features: list, target: np.ndarray, val_features: list) -> tuple[np.ndarray, np.ndarray]:
+    "One least-squares weight per feature over every subject, TR and parcel; (the fit applied to val, the weights)."
+    K = len(train_features)
+    gram = np.array([[(a * b).sum() for b in train_features] for a in train_features])  # (K, K)
+    cross = np.array([(a * target).sum() for a in train_features])  # (K,)
+    w = np.linalg.solve(gram + 1e-6 * np.trace(gram) / K * np.eye(K), cross)
+    return sum(w[i] * val_features[i] for i in range(K)), w
+
+
+def measure(data: str, n_subjects: int, n_train: int | None) -> dict:
+    "Mean r of the leave-one-out mean, the start, and the start with each kernel, on one cell."
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the data's known notes (Sherlock's padding), said by bench_real
+        train, val = cell_data(n_subjects, n_train, gap=GAP if n_train else 0)
+    S, _, P = train.shape
+    model = CrossSubjectEncoder(S, P, 32, 7)
+    start = closed_form_start(model, {"run": train}, gap=GAP)
+    parts = {"train": train.astype(np.float64), "val": val.astype(np.float64)}
+    pred = {k: predict_runs(model, {"run": x})["run"].astype(np.float64) for k, x in (("train", train), ("val", val))}
+    loo = {k: leave_one_out_mean(torch.as_tensor(x), dim=0).numpy() for k, x in parts.items()}  # (S, T, P)
+    gain = model.skip_gain.detach().double().numpy()[:, None, :]  # (S, 1, P)
+    skip = {k: gain * loo[k] for k in loo}
+    dec = {k: pred[k] - skip[k] for k in pred}  # the decoder's part (S, T, P)
+    y, y_val = parts["train"], parts["val"]
+    r = {"loo": pearson_r(loo["val"], y_val, 1), "start": pearson_r(pred["val"], y_val, 1)}
+    features = lambda part: [loo[part]] + [lagged(dec[part], k) for k in LAGS]
+    r["decoder kernel"] = pearson_r(per_parcel_fit(features("train"), y, features("val")), y_val, 1)
+    fitted, w = pooled_fit([lagged(skip["train"], k) for k in LAGS], y - dec["train"],
+                           [lagged(skip["val"], k) for k in LAGS])
+    r["skip kernel"] = pearson_r(fitted + dec["val"], y_val, 1)
+    return {"start": start, "r": {k: float(np.nanmean(v)) for k, v in r.items()}, "skip_kernel": w}
+
+
+def main(argv=None) -> None:
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--cells", default="sherlock:16:1348,sherlock:8:700,qtab:16,qtab:64",
+                   help="data:subjects[:training TRs], comma-separated (QTAB: xsub_train's split)")
+    args = p.parse_args(argv)
+    print(f"{'cell':>18} {'loo':>6} {'start':>6} {'decoder kernel':>15} {'skip kernel':>12}  start chosen; skip kernel")
+    for cell in args.cells.split(","):
+        data, n_subjects, *n_train = cell.split(":")
+        t0 = time.perf_counter()
+        out = measure(data, int(n_subjects), int(n_train[0]) if n_train else None)
+        r, s = out["r"], out["start"]
+        name = f"{data} {n_subjects}" + (f" x {n_train[0]}" if n_train else "")
+        print(f"{name:>18} {r['loo']:6.3f} {r['start']:6.3f} {r['decoder kernel']:15.3f} {r['skip kernel']:12.3f}  "
+              f"{s.get('encoder')} {s.get('dim')} dims, alpha {s.get('alpha'):g}; "
+              f"[{' '.join(f'{v:.2f}' for v in out['skip_kernel'])}] ({time.perf_counter() - t0:.0f} s)", flush=True)
+
+
+if __name__ == "__main__":
+    main()
