@@ -24,24 +24,19 @@ import numpy as np
 import torch
 
 from bench_real import cell_data
+from xsub.baselines import delayed
 from xsub.data import pearson_r
 from xsub.models import CrossSubjectEncoder, leave_one_out_mean, predict_runs
 from xsub.start import closed_form_start
 
-LAGS = range(-3, 4)  # the taps of a 7-TR kernel, centred
+LAGS = tuple(range(-3, 4))  # the taps of a 7-TR kernel, centred
 GAP = 13  # TRs between the training and validated parts: the default model's receptive field
 
 
-def lagged(x: np.ndarray, k: int) -> np.ndarray:
-    "x (S, T, P) delayed by k TRs (row t holds x[t - k]), zero where that falls outside the run."
-    out = np.zeros_like(x)
-    if k > 0:
-        out[:, k:] = x[:, :-k]
-    elif k < 0:
-        out[:, :k] = x[:, -k:]
-    else:
-        out[:] = x
-    return out
+def lagged(x: np.ndarray) -> list[np.ndarray]:
+    "x (S, T, P) delayed by each of `LAGS` (row t holds x[t - k]; `xsub.baselines.delayed`, zero-filled): [(S, T, P)]."
+    copies = delayed(np.moveaxis(x, 1, 0), LAGS)  # (T, K, S, P)
+    return [np.moveaxis(copies[:, i], 0, 1) for i in range(len(LAGS))]
 
 
 def per_parcel_fit(train_features: list, target: np.ndarray, val_features: list, ridge: float = 1e-3) -> np.ndarray:
@@ -83,10 +78,9 @@ def measure(data: str, n_subjects: int, n_train: int | None) -> dict:
     dec = {k: pred[k] - skip[k] for k in pred}  # the decoder's part (S, T, P)
     y, y_val = parts["train"], parts["val"]
     r = {"loo": pearson_r(loo["val"], y_val, 1), "start": pearson_r(pred["val"], y_val, 1)}
-    features = lambda part: [loo[part]] + [lagged(dec[part], k) for k in LAGS]
+    features = lambda part: [loo[part]] + lagged(dec[part])
     r["decoder kernel"] = pearson_r(per_parcel_fit(features("train"), y, features("val")), y_val, 1)
-    fitted, w = pooled_fit([lagged(skip["train"], k) for k in LAGS], y - dec["train"],
-                           [lagged(skip["val"], k) for k in LAGS])
+    fitted, w = pooled_fit(lagged(skip["train"]), y - dec["train"], lagged(skip["val"]))
     r["skip kernel"] = pearson_r(fitted + dec["val"], y_val, 1)
     return {"start": start, "r": {k: float(np.nanmean(v)) for k, v in r.items()}, "skip_kernel": w}
 
@@ -99,6 +93,9 @@ def main(argv=None) -> None:
     print(f"{'cell':>18} {'loo':>6} {'start':>6} {'decoder kernel':>15} {'skip kernel':>12}  start chosen; skip kernel")
     for cell in args.cells.split(","):
         data, n_subjects, *n_train = cell.split(":")
+        if data not in ("sherlock", "qtab") or not n_subjects.isdigit() or len(n_train) != (data == "sherlock") \
+                or not all(n.isdigit() for n in n_train):
+            p.error(f"--cells {cell!r}: use sherlock:SUBJECTS:TRAINING_TRS or qtab:SUBJECTS, e.g. sherlock:16:1348")
         t0 = time.perf_counter()
         out = measure(data, int(n_subjects), int(n_train[0]) if n_train else None)
         r, s = out["r"], out["start"]

@@ -1,5 +1,6 @@
 """Runs you can trust: a run folder is a unit (refuse, lock, overwrite), a killed run resumes to the same result, and
 every mistake on the command line is one line with exit code 2 (bad arguments) or 1 (a failed run)."""
+import importlib.util
 import json
 import os
 import random
@@ -17,12 +18,15 @@ import torch
 
 import xsub.files
 import xsub.plotting
-from xsub.config import RUNTIME_FIELDS
 from xsub.data import save_runs
 from xsub.files import atomic_write, run_lock
 from xsub.train import load_model
 
 REPO = Path(__file__).resolve().parents[1]
+_spec = importlib.util.spec_from_file_location("same_results", REPO / "tools" / "same_results.py")
+same_results = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(same_results)
+comparable = same_results.comparable  # what must equal between two runs of the same settings
 TINY = ["--preset", "tiny", "--epochs", "2", "--samples-per-epoch", "64", "--no-progress", "--offline"]
 
 
@@ -50,14 +54,6 @@ def one_line(r: subprocess.CompletedProcess) -> str:
     lines = [line for line in r.stderr.splitlines() if line.strip() and "warning:" not in line]
     assert len(lines) == 1 and "Traceback" not in r.stderr, r.stderr[-3000:]
     return lines[0]
-
-
-def comparable(run_dir: Path) -> tuple:
-    "What must equal between two runs of the same settings: metrics.json (but `RUNTIME_FIELDS`) and parcels.csv."
-    metrics = json.loads((run_dir / "metrics.json").read_text())
-    for name in RUNTIME_FIELDS:  # the folder, the device, ...: how a run ran, not what it found
-        metrics["config"].pop(name)
-    return metrics, (run_dir / "parcels.csv").read_text()
 
 
 @pytest.fixture(scope="module")

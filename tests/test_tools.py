@@ -30,3 +30,9 @@ def test_same_results_ignores_runtime_fields_and_names_what_differs(tmp_path):
     assert r.returncode == 1 and "metrics.json differs in sets" in r.stdout and "parcels.csv differs" in r.stdout
     r = same_results(before, tmp_path)
     assert r.returncode == 2 and "not a finished xsub_train run" in r.stderr
+    damaged = tmp_path / "damaged"
+    damaged.mkdir()
+    (damaged / "metrics.json").write_text('{"sets": {}}')  # no config: not what xsub_train writes
+    (damaged / "parcels.csv").write_text("set\n")
+    r = same_results(before, damaged)
+    assert r.returncode == 2 and "damaged/metrics.json: not the metrics of an xsub_train run" in r.stderr, r.stderr
