@@ -1,14 +1,16 @@
 """What temporal kernels could add to the closed-form start on real data (issue 23: "temporal kernels belong to the
 start wherever delays help").
 
-The start (`xsub.start.closed_form_start`, convs at identity) predicts subject s as `g * LOO + D`: LOO the others'
-mean of the same parcel, scaled by a gain per parcel, plus the decoder's part D. Fitted on the training part, scored
-(mean Pearson r over subjects and parcels) on the validated part, each next to the start as fitted:
+The start (`xsub.start.closed_form_start` with its skip conv at the identity) predicts subject s as `g * LOO + D`:
+LOO the others' mean of the same parcel, scaled by a gain per parcel, plus the decoder's part D. Fitted on the training
+part, scored (mean Pearson r over subjects and parcels) on the validated part, each next to that start:
 
 - decoder kernel: per subject and parcel, `Y ~ g LOO + sum_k h_k D[t-k]`, k = -3..3 (what the model's decoder conv of
   7 taps can hold), refitted with the gain by least squares (a ridge of 1e-3 of the mean diagonal);
 - skip kernel: ONE 7-tap kernel for every subject and parcel on the skip part, `Y - D ~ sum_k w_k g LOO[t-k]`
-  (7 numbers per data set; the model has no conv on its skip path: this would be a change of its form).
+  (7 numbers per data set), fitted on the whole training part;
+- xsub's start: what `closed_form_start` does since this measurement: the same skip kernel, on the model's skip conv,
+  kept only where blocked cross-validation inside the training part says it beats the identity (`choose_skip_kernel`).
 
 Cells: Sherlock 16 x 1348 and 8 x 700 training TRs (the validated part: the last 578 TRs; a 13-TR gap before it, as
 `xsub_train`), QTAB 16 and 64 (split as `xsub_train --data-root qtab_dev`). Data from `XSUB_DATA` (see bench_real.py).
@@ -70,6 +72,9 @@ def measure(data: str, n_subjects: int, n_train: int | None) -> dict:
     S, _, P = train.shape
     model = CrossSubjectEncoder(S, P, 32, 7)
     start = closed_form_start(model, {"run": train}, gap=GAP)
+    chosen = pearson_r(predict_runs(model, {"run": val})["run"], val, 1)  # xsub's start, its skip kernel if kept
+    with torch.no_grad():
+        model.skip_conv_weight.zero_()[..., model.kernel_size // 2] = 1.0  # the start with its skip conv at the identity
     parts = {"train": train.astype(np.float64), "val": val.astype(np.float64)}
     pred = {k: predict_runs(model, {"run": x})["run"].astype(np.float64) for k, x in (("train", train), ("val", val))}
     loo = {k: leave_one_out_mean(torch.as_tensor(x), dim=0).numpy() for k, x in parts.items()}  # (S, T, P)
@@ -77,7 +82,7 @@ def measure(data: str, n_subjects: int, n_train: int | None) -> dict:
     skip = {k: gain * loo[k] for k in loo}
     dec = {k: pred[k] - skip[k] for k in pred}  # the decoder's part (S, T, P)
     y, y_val = parts["train"], parts["val"]
-    r = {"loo": pearson_r(loo["val"], y_val, 1), "start": pearson_r(pred["val"], y_val, 1)}
+    r = {"loo": pearson_r(loo["val"], y_val, 1), "start": pearson_r(pred["val"], y_val, 1), "xsub": chosen}
     features = lambda part: [loo[part]] + lagged(dec[part])
     r["decoder kernel"] = pearson_r(per_parcel_fit(features("train"), y, features("val")), y_val, 1)
     fitted, w = pooled_fit(lagged(skip["train"]), y - dec["train"], lagged(skip["val"]))
@@ -90,7 +95,8 @@ def main(argv=None) -> None:
     p.add_argument("--cells", default="sherlock:16:1348,sherlock:8:700,qtab:16,qtab:64",
                    help="data:subjects[:training TRs], comma-separated (QTAB: xsub_train's split)")
     args = p.parse_args(argv)
-    print(f"{'cell':>18} {'loo':>6} {'start':>6} {'decoder kernel':>15} {'skip kernel':>12}  start chosen; skip kernel")
+    print(f"{'cell':>18} {'loo':>6} {'start':>6} {'decoder kernel':>15} {'skip kernel':>12} {'xsub':>6}  "
+          f"start chosen; skip kernel")
     for cell in args.cells.split(","):
         data, n_subjects, *n_train = cell.split(":")
         if data not in ("sherlock", "qtab") or not n_subjects.isdigit() or len(n_train) != (data == "sherlock") \
@@ -100,8 +106,9 @@ def main(argv=None) -> None:
         out = measure(data, int(n_subjects), int(n_train[0]) if n_train else None)
         r, s = out["r"], out["start"]
         name = f"{data} {n_subjects}" + (f" x {n_train[0]}" if n_train else "")
-        print(f"{name:>18} {r['loo']:6.3f} {r['start']:6.3f} {r['decoder kernel']:15.3f} {r['skip kernel']:12.3f}  "
-              f"{s.get('encoder')} {s.get('dim')} dims, alpha {s.get('alpha'):g}; "
+        kept = "kept" if s.get("skip_kernel") else "not kept"
+        print(f"{name:>18} {r['loo']:6.3f} {r['start']:6.3f} {r['decoder kernel']:15.3f} {r['skip kernel']:12.3f} "
+              f"{r['xsub']:6.3f}  {s.get('encoder')} {s.get('dim')} dims, alpha {s.get('alpha'):g}, skip kernel {kept}; "
               f"[{' '.join(f'{v:.2f}' for v in out['skip_kernel'])}] ({time.perf_counter() - t0:.0f} s)", flush=True)
 
 

@@ -131,7 +131,7 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
         r = scores["model"]  # (S, P)
         start = done["result"].start
         note = (f"model: {start.get('encoder')} encoders, {start.get('dim')} dims, alpha {start.get('alpha', float('nan')):g}, "
-                f"{done['result'].best_epoch} gradient epochs")
+                f"skip kernel {'kept' if start.get('skip_kernel') else 'not kept'}, {done['result'].best_epoch} gradient epochs")
         scratch.cleanup()
     else:
         train, val = cell_data(n_subjects, n_train)

@@ -1,5 +1,6 @@
 """The closed-form start at scale: time of `choose_start` (the cross-validated choice of encoders, latent size and alpha)
-and of each of its stages, against one pass over the same data (a reference measured in the same run).
+and of each of its stages, and of `choose_skip_kernel` (the skip kernel's cross-validation, which follows it), against
+one pass over the same data (a reference measured in the same run).
 
 Random data with a shared signal, in the shapes that matter: Algonauts-like runs (4 subjects x 1000 parcels, runs of
 460 TRs; `full` has 242 training runs) and many subjects (289 x 293, one run of 266 TRs). Each stage's total time
@@ -76,9 +77,13 @@ def main():
         runs = random_runs(S, P, R, args.trs if S <= 16 else 266)
         reference = min(one_pass_s(runs, gap) for _ in range(2))
         total, spent, choice = timed_stages(runs, gap)
+        t0 = time.perf_counter()
+        kept, _ = start.choose_skip_kernel(runs, choice, start.skip_lags(TrainConfig().kernel_size), 5, gap)
+        kernel_s = time.perf_counter() - t0
         stages = ", ".join(f"{name} {s:.1f} s" for name, s in sorted(spent.items(), key=lambda kv: -kv[1]))
         print(f"{S} subjects x {P} parcels x {R} runs of {runs[0].shape[1]} TRs: choose_start {total:.1f} s = "
-              f"{total / reference:.0f} passes (one pass {reference:.2f} s); chose {choice['encoder']} {choice['dim']}")
+              f"{total / reference:.0f} passes (one pass {reference:.2f} s); chose {choice['encoder']} {choice['dim']}; "
+              f"choose_skip_kernel {kernel_s:.1f} s = {kernel_s / reference:.0f} passes ({'kept' if kept else 'not kept'})")
         print(f"  {stages}")
 
 

@@ -61,7 +61,8 @@ def test_bench_significance_prints_both_nulls_and_ratios():
 
 def test_bench_start_prints_each_stage_and_the_ratio_to_one_pass():
     out = bench("bench_start.py", "--sizes", "4x50x3,6x40x1", "--trs", "120")
-    assert len(re.findall(r"choose_start \d+\.\d s = \d+ passes \(one pass \d+\.\d+ s\); chose \S+ \d+", out)) == 2, out
+    assert len(re.findall(r"choose_start \d+\.\d s = \d+ passes \(one pass \d+\.\d+ s\); chose \S+ \d+; "
+                          r"choose_skip_kernel \d+\.\d s = \d+ passes \((kept|not kept)\)", out)) == 2, out
     assert all(stage in out for stage in ("shared_response_maps", "decoder_stats", "group_mean_pca")), out
 
 
@@ -72,8 +73,10 @@ def test_bench_delays_one_cell():
     if not (data_home() / "sherlock_pmc" / "pmc_nn_sherlock_movie_s1.mat").is_file():
         pytest.skip("Sherlock files absent: set XSUB_DATA to a folder holding sherlock_pmc/ (CI: ../shared/datasets)")
     out = bench("bench_delays.py", "--cells", "sherlock:4:266")
-    row = re.search(r"sherlock 4 x 266\s+(\d\.\d{3})\s+(\d\.\d{3})\s+(-?\d\.\d{3})\s+(-?\d\.\d{3})\s+\S+ \d+ dims", out)
+    row = re.search(r"sherlock 4 x 266\s+(\d\.\d{3})\s+(\d\.\d{3})\s+(-?\d\.\d{3})\s+(-?\d\.\d{3})\s+(\d\.\d{3})\s+"
+                    r"\S+ \d+ dims, alpha \S+, skip kernel (kept|not kept)", out)
     assert row, out
-    loo, start, decoder_kernel, skip_kernel = map(float, row.groups())
+    loo, start, decoder_kernel, skip_kernel, xsub = map(float, row.groups()[:5])
     assert start >= loo - 0.005 and -1 < decoder_kernel < 1 and -1 < skip_kernel < 1, out
+    assert xsub >= start - 0.005 if row.group(6) == "kept" else xsub == start, out  # xsub's start: its kernel if kept
     assert len(re.search(r"\[([^\]]*)\]", out).group(1).split()) == 7, out  # the skip kernel's 7 taps

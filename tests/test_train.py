@@ -117,6 +117,25 @@ def test_incompatible_checkpoint_is_a_clear_error(tiny, tmp_path):
         train(cfg, three, {}, resume=tmp_path / "last.pt", out_dir=tmp_path / "three")
 
 
+def test_checkpoint_from_before_the_skip_conv_loads_and_refuses_to_resume(tiny, tmp_path):
+    "A checkpoint without `skip_conv_weight` (written before the skip path had a conv) predicts as it did, at the identity."
+    cfg, train_runs, val_sets = tiny
+    cfg = dataclasses.replace(cfg, epochs=1)
+    train(cfg, train_runs, val_sets, out_dir=tmp_path / "a")
+    state = torch.load(tmp_path / "a" / "last.pt", weights_only=True)
+    assert "skip_conv_weight" in state["model"]
+    old = dict(state, model={k: v for k, v in state["model"].items() if k != "skip_conv_weight"})
+    torch.save(old, tmp_path / "old.pt")
+    model = load_model(tmp_path / "old.pt")
+    for name, value in old["model"].items():  # everything as stored...
+        assert torch.equal(model.state_dict()[name], value), name
+    identity = torch.zeros_like(model.skip_conv_weight)  # ...and the skip conv at the identity: the model it was
+    identity[..., model.kernel_size // 2] = 1.0
+    assert torch.equal(model.skip_conv_weight, identity)
+    with pytest.raises(ValueError, match="no conv on the skip path"):
+        train(cfg, train_runs, val_sets, out_dir=tmp_path / "b", resume=tmp_path / "old.pt")
+
+
 def test_checkpoints_load_safely_and_atomically(tiny, tmp_path):
     cfg, train_runs, val_sets = tiny
     result = train(dataclasses.replace(cfg, epochs=1), train_runs, val_sets, out_dir=tmp_path)
@@ -275,6 +294,32 @@ def test_start_keeps_the_leave_one_out_mean_without_shared_signal():
     info = closed_form_start(model, {"run": noise}, gap=13)
     assert (info["encoder"], info["alpha"]) == ("shared", float("inf")), info
     assert model.dec_weight.abs().max() == 0
+    assert info["skip_kernel"] is None  # nor a skip kernel: the skip conv stays at the identity
+    centre = model.skip_conv_weight[..., 3]
+    assert torch.equal(centre, torch.ones_like(centre)) and model.skip_conv_weight.abs().sum() == centre.numel()
+
+
+def test_start_fits_a_skip_kernel_where_the_shared_signal_is_slow():
+    """Known truth: a slow shared response under white noise of each subject's own. One kernel on the skip path
+    averages the others' mean over neighbouring TRs: cross-validation keeps it, and it predicts new TRs better than
+    the identity. With a white shared response there is nothing to average, and the identity stays."""
+    import scipy.ndimage
+    from xsub.start import closed_form_start
+    rng = np.random.default_rng(4)
+    for slow, kept in ((True, True), (False, False)):
+        shared = rng.standard_normal((1, 900, 30))
+        shared = scipy.ndimage.gaussian_filter1d(shared, 2.0, axis=1) * 3.0 if slow else shared  # (1, T, P)
+        data = (shared + 2.0 * rng.standard_normal((5, 900, 30))).astype(np.float32)  # (S, T, P)
+        fit_part, held = {"run": data[:, :600]}, {"run": data[:, 600:]}
+        model = CrossSubjectEncoder(5, 30, 8, 7)
+        info = closed_form_start(model, fit_part, gap=13)
+        assert (info["skip_kernel"] is not None) == kept, info
+        if kept:
+            r_kernel = score_runs(predict_runs(model, held), held).mean()
+            with torch.no_grad():
+                model.skip_conv_weight.zero_()[..., 3] = 1.0
+            assert r_kernel > score_runs(predict_runs(model, held), held).mean() + 0.02
+            assert sum(v > 0.05 for v in info["skip_kernel"]) >= 3, info  # spread over several TRs, not one
 
 
 

@@ -108,8 +108,8 @@ def leave_one_out_mean(x: torch.Tensor, dim: int = 1) -> torch.Tensor:
     return (x.sum(dim, keepdim=True) - x) / (n_subjects - 1)  # same shape as x; (total - own) / (S - 1): O(S)
 
 # %% ../nbs/05_models.ipynb #bf1b9c0c
-def depthwise_conv_time_major(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-    "Centred depthwise conv over time of time-major `x (N, L, C)` with `weight (C, k)` (odd k) and `bias (C,)`."
+def depthwise_conv_time_major(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+    "Centred depthwise conv over time of time-major `x (N, L, C)` with `weight (C, k)` (odd k) and `bias (C,)` or None."
     N, L, C = x.shape
     k = weight.shape[-1]
     if weight.shape != (C, k) or k % 2 == 0:
@@ -181,7 +181,8 @@ class CrossSubjectEncoder(nn.Module):
     layer_norm : LayerNorm over D on each subject's latents.
     shared : add a shared (all-subject) encoder and decoder to the subject-specific ones.
     learn_weights : learn the leave-one-out averaging weights (diagonal kept at zero).
-    skip : add `gain * leave_one_out_mean(x)` and zero-init the decoder output, so the untrained model is the baseline.
+    skip : add `gain * conv(leave_one_out_mean(x))` (a depthwise conv at the identity) and zero-init the decoder output,
+        so the untrained model is the baseline.
     """
     def __init__(self, n_subjects: int = 4, n_parcels: int = 1000, embed_dim: int = 32, kernel_size: int = 7,
                  causal: bool = False, layer_norm: bool = False, shared: bool = False, learn_weights: bool = False,
@@ -223,6 +224,7 @@ class CrossSubjectEncoder(nn.Module):
             self.shared_dec_conv_bias = nn.Parameter(torch.zeros(1, P)) if self.has_conv else None
         self.norm = nn.LayerNorm(D) if layer_norm else None
         self.skip_gain = nn.Parameter(torch.ones(S, P)) if skip else None  # (S, P)
+        self.skip_conv_weight = nn.Parameter(torch.zeros(S, P, k)) if skip and self.has_conv else None  # (S, P, k)
         self.reset_parameters(n_sets)
 
     def extra_repr(self) -> str:
@@ -243,11 +245,21 @@ class CrossSubjectEncoder(nn.Module):
                 bound = 1 / self.embed_dim ** 0.5
                 p.uniform_(-bound / n_sets, bound / n_sets)
 
-    def _conv(self, h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-        "All subjects' depthwise convs as one: h (N, L, S, P), weight (S or 1, P, k), bias (S or 1, P) -> (N, L, S, P)."
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        "A state dict from before the skip path had a conv loads with that conv at the identity: the same model."
+        key = prefix + "skip_conv_weight"
+        if self.skip_conv_weight is not None and key not in state_dict and prefix + "skip_gain" in state_dict:
+            identity = torch.zeros_like(self.skip_conv_weight)  # (S, P, k)
+            identity[..., self.kernel_size // 2] = 1.0
+            state_dict[key] = identity
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    def _conv(self, h: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:
+        "All subjects' depthwise convs as one: h (N, L, S, P), weight (S or 1, P, k), bias (S or 1, P) or None -> (N, L, S, P)."
         N, L, S, P = h.shape
         weight = (weight * self.tap_mask).expand(S, -1, -1).reshape(S * P, self.kernel_size)  # (S*P, k)
-        y = depthwise_conv_time_major(h.view(N, L, S * P), weight, bias.expand(S, -1).reshape(S * P))  # (N, L, S*P)
+        bias = None if bias is None else bias.expand(S, -1).reshape(S * P)  # (S*P,)
+        y = depthwise_conv_time_major(h.view(N, L, S * P), weight, bias)  # (N, L, S*P)
         return y.view(N, L, S, P)
 
     def _check(self, x: torch.Tensor) -> None:
@@ -304,7 +316,10 @@ class CrossSubjectEncoder(nn.Module):
             y = y + self._decode(z, self.shared_dec_weight, self.shared_dec_bias, self.shared_dec_conv_weight,
                                  self.shared_dec_conv_bias, N, L)  # (N, L, S, P)
         if self.skip:
-            y = y + self.skip_gain * leave_one_out_mean(h, dim=2)  # (N, L, S, P); gain (S, P) broadcasts
+            others = leave_one_out_mean(h, dim=2)  # (N, L, S, P): the others' mean of each parcel
+            if self.has_conv:
+                others = self._conv(others, self.skip_conv_weight, None)  # (N, L, S, P): its own timing, per parcel
+            y = y + self.skip_gain * others  # (N, L, S, P); gain (S, P) broadcasts
         return y.transpose(1, 2)  # (N, S, L, P)
 
 

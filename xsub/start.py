@@ -17,7 +17,8 @@ from .models import CrossSubjectEncoder, leave_one_out_mean
 # %% auto #0
 __all__ = ['CLOSED_FORM_ALPHAS', 'START_ENCODERS', 'START_DIMS', 'fold_masks', 'group_mean_pca', 'shared_response_maps',
            'start_encoders', 'decoder_stats', 'fit_gain_and_decoder', 'squared_error', 'held_out_r', 'start_candidates',
-           'choose_start', 'closed_form_start']
+           'choose_start', 'fit_start', 'skip_lags', 'pooled_skip_kernel', 'skip_kernel_r', 'choose_skip_kernel',
+           'closed_form_start']
 
 # %% ../nbs/06_start.ipynb #7cd01cf2
 CLOSED_FORM_ALPHAS = np.concatenate([np.logspace(-3, 5, 17), [np.inf]])  # relative to training TRs; inf: gains only
@@ -188,6 +189,11 @@ def held_out_r(stats: dict, s: int | slice, W: np.ndarray, gain: np.ndarray,
 START_DIMS = (3, 5, 10, 20)  # latent sizes tried for per-subject encoders, besides embed_dim
 
 
+def _one_se_better(saved: np.ndarray) -> np.ndarray:
+    "The one-standard-error rule: is what a richer choice saves per fold, `saved` (folds, ...), above one SE of its mean?"
+    return saved.mean(0) > saved.std(0, ddof=1) / np.sqrt(len(saved))
+
+
 def start_candidates(dim: int) -> list[tuple[str, int]]:
     "(encoder kind, latent size) pairs the closed form cross-validates: the shared map at `dim`, per-subject maps up to it."
     return [("shared", dim)] + [("per-subject", k) for k in sorted({*(k for k in START_DIMS if k < dim), dim})]
@@ -214,7 +220,7 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
                 fit = fit_gain_and_decoder(fitted, slice(None), alpha * fitted["n"], recon=recon)
                 errors[c, i, f] = 1 - held_out_r(held, slice(None), *fit).mean(-1)  # (S,): the reported metric, as a loss
     total = errors.sum((2, 3))  # (candidates, alphas)
-    beats = lambda saved: saved.mean(0) > saved.std(0, ddof=1) / np.sqrt(len(folds))  # noqa: E731 (one-SE rule)
+    beats = _one_se_better
     c, i = np.unravel_index(total.argmin(), total.shape)
     if c > 0 and len(folds) > 1 and not beats((errors[0, total[0].argmin()] - errors[c, i]).sum(1)):
         c, i = 0, total[0].argmin()  # per-subject maps must beat the shared one by more than the noise of folds
@@ -230,11 +236,107 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
     return {"encoder": kind, "dim": k, "alpha": float(alphas[i]), "loo_subjects": loo_subjects}, errors
 
 
+# %% ../nbs/06_start.ipynb #78e1ad4c
+def fit_start(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None,
+              choice: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The closed form of one `choice` on the masked TRs: encoders (S, P, k), decoders W (S, k + 1, P), skip gains g
+    (S, P) and reconstruction gains h (S, P); a subject in `loo_subjects` keeps the rescaled leave-one-out mean."""
+    kind, k = choice["encoder"], choice["dim"]
+    encoders = start_encoders(runs, masks, kind, k)  # (S, P, k)
+    stats = decoder_stats(runs, masks, encoders, recon=kind == "per-subject")
+    fits = []
+    for s in range(len(encoders)):
+        own = s not in choice.get("loo_subjects", [])
+        fits.append(fit_gain_and_decoder(stats, s, choice["alpha"] * stats["n"] if own else np.inf,
+                                         recon=kind == "per-subject" and own))
+    W, gain, recon_gain = (np.stack(part) for part in zip(*fits))  # (S, k + 1, P), (S, P), (S, P)
+    return encoders, W, gain, recon_gain
+
+
+def skip_lags(kernel_size: int, causal: bool = False) -> np.ndarray:
+    "The lags j (TRs; j reads time t - j) of a skip-path kernel's taps, in the conv's tap order: k//2 ... -k//2 (causal: ... 0)."
+    half = kernel_size // 2
+    return np.arange(half, -1 if causal else -half - 1, -1)
+
+
+def _delayed(x: torch.Tensor, lags: Sequence[int]) -> torch.Tensor:
+    "x (S, T, P) read at t - j for each lag j, zero outside the run as a conv pads it: (J, S, T, P)."
+    T = x.shape[1]
+    out = x.new_zeros((len(lags), *x.shape))  # (J, S, T, P)
+    for i, lag in enumerate(int(j) for j in lags):
+        if abs(lag) < T:
+            out[i, :, max(lag, 0):T + min(lag, 0)] = x[:, max(-lag, 0):T - max(lag, 0)]
+    return out
+
+
+def _skip_parts(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, fitted: tuple, lags: Sequence[int]):
+    """Per run with masked TRs, on those TRs: the data y (S, t, P), the rest of the start's prediction D = F W + h R
+    (S, t, P), and the skip part g LOO read at t - j for each lag j, L (J, S, t, P). `fitted`: what `fit_start` gives."""
+    encoders, W, gain, recon_gain = fitted
+    k = encoders.shape[2]
+    maps = torch.as_tensor(encoders, dtype=torch.float32)  # (S, P, k)
+    back = torch.as_tensor(W[:, :k] + recon_gain[:, None] * encoders.transpose(0, 2, 1), dtype=torch.float32)  # (S, k, P)
+    bias = torch.as_tensor(W[:, k:], dtype=torch.float32)  # (S, 1, P)
+    g = torch.as_tensor(gain, dtype=torch.float32)[:, None]  # (S, 1, P)
+    for i, run in enumerate(runs):
+        if masks is not None and not masks[i].any():
+            continue
+        m = slice(None) if masks is None or masks[i].all() else torch.as_tensor(masks[i])  # a view where all TRs count
+        x = torch.as_tensor(np.asarray(run), dtype=torch.float32)  # (S, T, P)
+        rest = torch.baddbmm(bias, leave_one_out_mean(torch.bmm(x, maps), dim=0), back)  # (S, T, k) -> (S, T, P)
+        skip = g * leave_one_out_mean(x, dim=0)  # (S, T, P)
+        delayed = _delayed(skip, lags)  # (J, S, T, P)
+        yield x[:, m], rest[:, m], delayed[:, :, m]
+
+
+def pooled_skip_kernel(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, fitted: tuple,
+                       lags: Sequence[int], ridge: float = 1e-6) -> np.ndarray:
+    "One kernel w (J,) for every subject and parcel: least squares, over the masked TRs, of y - D on the delayed skip parts."
+    gram, cross = np.zeros((len(lags), len(lags))), np.zeros(len(lags))
+    for y, rest, delayed in _skip_parts(runs, masks, fitted, lags):
+        flat = delayed.reshape(len(lags), -1)  # (J, S*t*P)
+        gram += (flat @ flat.T).double().numpy()  # (J, J)
+        cross += (flat @ (y - rest).reshape(-1)).double().numpy()  # (J,)
+    return np.linalg.solve(gram + ridge * np.trace(gram) / len(gram) * np.eye(len(gram)), cross)
+
+
+def skip_kernel_r(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, fitted: tuple, lags: Sequence[int],
+                  kernels: Sequence[np.ndarray]) -> list[np.ndarray]:
+    "Pearson r (S, P) over the masked TRs of D + sum_j w_j L_j with the data, for each kernel w (J,)."
+    weights = [torch.as_tensor(w, dtype=torch.float32) for w in kernels]
+    sums = [dict.fromkeys(("py", "pp", "p", "y", "yy"), 0.0) for _ in kernels]
+    for y, rest, delayed in _skip_parts(runs, masks, fitted, lags):
+        for w, out in zip(weights, sums):
+            pred = rest + torch.tensordot(w, delayed, dims=1)  # (S, t, P)
+            for key, value in (("py", pred * y), ("pp", pred * pred), ("p", pred), ("y", y), ("yy", y * y)):
+                out[key] = out[key] + value.sum(1).double().numpy()  # (S, P)
+    n = sum(int(np.asarray(m).sum()) for m in masks) if masks is not None else sum(np.shape(x)[1] for x in runs)
+    return [(s["py"] - s["p"] * s["y"] / n) / np.sqrt(np.maximum((s["pp"] - s["p"] ** 2 / n) * (s["yy"] - s["y"] ** 2 / n),
+                                                                 1e-12)) for s in sums]
+
+
+def choose_skip_kernel(runs: Sequence[np.ndarray], choice: Mapping, lags: Sequence[int], n_folds: int = 5,
+                       gap: int = 0) -> tuple[bool, np.ndarray]:
+    """(keep a pooled skip kernel?, the held-out mean r it adds per fold): the start of `choice` and the kernel fitted on
+    each fold's training blocks, scored on its held-out block against the identity; kept by the one-standard-error rule."""
+    identity = (np.asarray(lags) == 0).astype(float)  # (J,): the centre tap alone
+    saved = []
+    for train_masks, held_masks in fold_masks([np.shape(x)[1] for x in runs], n_folds, gap):
+        fitted = fit_start(runs, train_masks, choice)
+        kernel = pooled_skip_kernel(runs, train_masks, fitted, lags)  # (J,)
+        r_kernel, r_identity = skip_kernel_r(runs, held_masks, fitted, lags, [kernel, identity])  # (S, P) each
+        saved.append(r_kernel.mean() - r_identity.mean())
+    saved = np.array(saved)  # (folds,)
+    return len(saved) > 1 and bool(_one_se_better(saved)), saved
+
+
+# %% ../nbs/06_start.ipynb #6f149649
 @torch.no_grad()
 def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray], gap: int = 0, n_folds: int = 5,
                       choice: Mapping | None = None) -> dict:
     """Set a model's encoders, decoders and gains to the closed-form fit on `runs`; returns what was chosen.
-    `choice` ({encoder, dim, alpha, loo_subjects}) skips the cross-validation (`choose_start`) and fits that."""
+    `choice` ({encoder, dim, alpha, loo_subjects, skip_kernel}) skips the cross-validation (`choose_start`,
+    `choose_skip_kernel`) and fits that; `skip_kernel` None or absent keeps the skip path's conv at the identity."""
     if model.shared or model.norm is not None or not model.skip or isinstance(model.mix, nn.Parameter):
         raise ValueError("closed_form_start needs CrossSubjectEncoder(shared=False, layer_norm=False, skip=True, "
                          "learn_weights=False); start other models from the leave-one-out mean (init='baseline').")
@@ -244,21 +346,28 @@ def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray]
     if choice is None:
         choice, errors = choose_start(runs, max_dim, n_folds, gap)
     choice = {"loo_subjects": [], **choice, "dim": min(choice["dim"], max_dim), "alpha": float(choice["alpha"])}
-    kind, k = choice["encoder"], choice["dim"]
-    encoders = start_encoders(runs, None, kind, k)  # (S, P, k)
-    stats = decoder_stats(runs, None, encoders, recon=kind == "per-subject")
+    k = choice["dim"]
+    fitted = fit_start(runs, None, choice)
+    encoders, W, gain, recon_gain = fitted  # (S, P, k), (S, k + 1, P), (S, P), (S, P)
     model.reset_parameters()  # convs at identity
     for name, p in model.named_parameters():
         if name.endswith("bias") or name in ("enc_weight", "dec_weight"):
             p.zero_()  # what the closed form does not set starts at zero
-    for s in range(model.n_subjects):
-        own = s not in choice["loo_subjects"]  # else the subject keeps the rescaled leave-one-out mean (gains only)
-        W, gain, recon_gain = fit_gain_and_decoder(stats, s, choice["alpha"] * stats["n"] if own else np.inf,
-                                                   recon=kind == "per-subject" and own)
-        model.enc_weight[s, :k] = torch.as_tensor(encoders[s].T)  # (k, P)
-        model.dec_weight[s, :, :k] = torch.as_tensor(W[:k].T + recon_gain[:, None] * encoders[s])  # (P, k)
-        model.dec_bias[s] = torch.as_tensor(W[k])
-        model.skip_gain[s] = torch.as_tensor(gain)
+    model.enc_weight[:, :k] = torch.as_tensor(encoders.transpose(0, 2, 1))  # (S, k, P)
+    model.dec_weight[:, :, :k] = torch.as_tensor(W[:, :k].transpose(0, 2, 1) + recon_gain[..., None] * encoders)  # (S, P, k)
+    model.dec_bias.copy_(torch.as_tensor(W[:, k]))  # (S, P)
+    model.skip_gain.copy_(torch.as_tensor(gain))  # (S, P)
+    if model.has_conv:  # the skip path's timing: one kernel for every parcel, or the identity
+        lags = skip_lags(model.kernel_size, model.causal)
+        if errors is not None:
+            use, saved = choose_skip_kernel(runs, choice, lags, n_folds, gap)
+            choice["skip_kernel_cv_gain"] = round(float(saved.mean()), 4)  # held-out mean r it adds, mean over folds
+        else:
+            use = bool(choice.get("skip_kernel"))
+        kernel = pooled_skip_kernel(runs, None, fitted, lags) if use else None  # (J,)
+        if use:
+            model.skip_conv_weight[..., :len(lags)] = torch.as_tensor(kernel)  # (J,) broadcast over (S, P, J)
+        choice["skip_kernel"] = None if kernel is None else [round(float(v), 4) for v in kernel]
     if errors is not None:
         total = errors.sum((2, 3))  # (candidates, alphas)
         choice["cv_error"] = {f"{kind_} {k_}": round(float(row.min() / total.min()), 4)

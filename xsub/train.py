@@ -135,6 +135,11 @@ def _check_compatible(state: dict, config: TrainConfig, model_args: dict, path) 
     "Raise if a checkpoint was made for a different model, data or setting that changes results."
     diff = {k: (state["model_args"].get(k), v) for k, v in model_args.items() if state["model_args"].get(k) != v}
     diff |= config_changes(state["config"], config.to_dict())
+    if not diff and "skip_gain" in state["model"] and "skip_conv_weight" not in state["model"] \
+            and model_args.get("skip", True) and model_args.get("kernel_size", 7) > 1:
+        raise ValueError(f"Cannot resume from {path}: it was written by an xsub whose model had no conv on the skip path, "
+                         f"so its optimizer state does not fit today's model. Start a new run; the checkpoint still "
+                         f"loads for prediction (load_model(path): the skip conv at the identity, the same model).")
     if diff:
         said = ", ".join(f"{k}: checkpoint {a!r}, now {b!r}" for k, (a, b) in diff.items())
         raise ValueError(f"Cannot resume from {path}: it was made with other settings ({said}). Resume with the "
@@ -151,8 +156,9 @@ def _per_subject(r: Sequence[float], most: int = 8) -> str:
 def _log_line(row: dict, n_epochs: int) -> str:
     "One line per epoch: loss, per-subject val r, time, throughput (and GPU memory)."
     start = row.get("start", {})
+    kernel = f", a {len(start['skip_kernel'])}-tap skip kernel" if start.get("skip_kernel") else ""
     begin = (f"closed form ({start.get('encoder', 'shared')} encoders, {start.get('dim', '?')} dims, alpha "
-             f"{start.get('alpha', 0):g})" if start.get("init") == "closed-form" else "untrained (leave-one-out mean)")
+             f"{start.get('alpha', 0):g}{kernel})" if start.get("init") == "closed-form" else "untrained (leave-one-out mean)")
     parts = [f"epoch {row['epoch']:>2}/{n_epochs}", f"loss {row['train_loss']:.4f}" if row["train_loss"] is not None
              else begin]
     for name, v in row["val"].items():
@@ -503,8 +509,10 @@ def training_note(result: TrainResult) -> str:
     start = result.start
     if (start.get("init") == "closed-form" and start.get("alpha") == float("inf") and start.get("encoder") == "shared"
             and result.best_epoch == 0):
+        timing = (f" and filtered in time by one {len(start['skip_kernel'])}-tap kernel for every parcel"
+                  if start.get("skip_kernel") else "")
         return ("Nothing was learned beyond the leave-one-out mean: the closed form kept no decoder (alpha = inf) and "
-                "no gradient epoch helped on the inner split; the model is the leave-one-out mean, rescaled per parcel.")
+                f"no gradient epoch helped on the inner split; the model is the leave-one-out mean, rescaled per parcel{timing}.")
     if result.best_epoch == 0:
         what = (f"the closed-form fit ({start.get('encoder')} encoders)" if start.get("init") == "closed-form"
                 else "the untrained model (leave-one-out mean)")
