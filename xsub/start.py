@@ -220,7 +220,7 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
                 fit = fit_gain_and_decoder(fitted, slice(None), alpha * fitted["n"], recon=recon)
                 errors[c, i, f] = 1 - held_out_r(held, slice(None), *fit).mean(-1)  # (S,): the reported metric, as a loss
     total = errors.sum((2, 3))  # (candidates, alphas)
-    beats = _one_se_better
+    beats = _one_se_better  # the one-standard-error rule, for each richer choice below
     c, i = np.unravel_index(total.argmin(), total.shape)
     if c > 0 and len(folds) > 1 and not beats((errors[0, total[0].argmin()] - errors[c, i]).sum(1)):
         c, i = 0, total[0].argmin()  # per-subject maps must beat the shared one by more than the noise of folds
