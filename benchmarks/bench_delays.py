@@ -8,7 +8,8 @@ part, scored (mean Pearson r over subjects and parcels) on the validated part, e
 - decoder kernel: per subject and parcel, `Y ~ g LOO + sum_k h_k D[t-k]`, k = -3..3 (what the model's decoder conv of
   7 taps can hold), refitted with the gain by least squares (a ridge of 1e-3 of the mean diagonal);
 - skip kernel: ONE 7-tap kernel for every subject and parcel on the skip part, `Y - D ~ sum_k w_k g LOO[t-k]`
-  (7 numbers per data set), fitted on the whole training part;
+  (7 numbers per data set; `xsub.start.pooled_skip_kernel`), fitted on the whole training part and put on the model's
+  skip conv whatever the cross-validation says (printed in the conv's tap order: 3 TRs before ... 3 TRs after);
 - xsub's start: what `closed_form_start` does since this measurement: the same skip kernel, on the model's skip conv,
   kept only where blocked cross-validation inside the training part says it beats the identity (`choose_skip_kernel`).
 
@@ -29,7 +30,7 @@ from bench_real import cell_data
 from xsub.baselines import delayed
 from xsub.data import pearson_r
 from xsub.models import CrossSubjectEncoder, leave_one_out_mean, predict_runs
-from xsub.start import closed_form_start
+from xsub.start import closed_form_start, fit_start, pooled_skip_kernel, skip_lags
 
 LAGS = tuple(range(-3, 4))  # the taps of a 7-TR kernel, centred
 GAP = 13  # TRs between the training and validated parts: the default model's receptive field
@@ -55,15 +56,6 @@ def per_parcel_fit(train_features: list, target: np.ndarray, val_features: list,
     return sum(w[..., i][:, None, :] * val_features[i] for i in range(K))  # (S, T_val, P)
 
 
-def pooled_fit(train_features: list, target: np.ndarray, val_features: list) -> tuple[np.ndarray, np.ndarray]:
-    "One least-squares weight per feature over every subject, TR and parcel; (the fit applied to val, the weights)."
-    K = len(train_features)
-    gram = np.array([[(a * b).sum() for b in train_features] for a in train_features])  # (K, K)
-    cross = np.array([(a * target).sum() for a in train_features])  # (K,)
-    w = np.linalg.solve(gram + 1e-6 * np.trace(gram) / K * np.eye(K), cross)
-    return sum(w[i] * val_features[i] for i in range(K)), w
-
-
 def measure(data: str, n_subjects: int, n_train: int | None) -> dict:
     "Mean r of the leave-one-out mean, the start, and the start with each kernel, on one cell."
     with warnings.catch_warnings():
@@ -79,15 +71,16 @@ def measure(data: str, n_subjects: int, n_train: int | None) -> dict:
     pred = {k: predict_runs(model, {"run": x})["run"].astype(np.float64) for k, x in (("train", train), ("val", val))}
     loo = {k: leave_one_out_mean(torch.as_tensor(x), dim=0).numpy() for k, x in parts.items()}  # (S, T, P)
     gain = model.skip_gain.detach().double().numpy()[:, None, :]  # (S, 1, P)
-    skip = {k: gain * loo[k] for k in loo}
-    dec = {k: pred[k] - skip[k] for k in pred}  # the decoder's part (S, T, P)
+    dec = {k: pred[k] - gain * loo[k] for k in pred}  # the decoder's part (S, T, P)
     y, y_val = parts["train"], parts["val"]
     r = {"loo": pearson_r(loo["val"], y_val, 1), "start": pearson_r(pred["val"], y_val, 1), "xsub": chosen}
     features = lambda part: [loo[part]] + lagged(dec[part])
     r["decoder kernel"] = pearson_r(per_parcel_fit(features("train"), y, features("val")), y_val, 1)
-    fitted, w = pooled_fit(lagged(skip["train"]), y - dec["train"], lagged(skip["val"]))
-    r["skip kernel"] = pearson_r(fitted + dec["val"], y_val, 1)
-    return {"start": start, "r": {k: float(np.nanmean(v)) for k, v in r.items()}, "skip_kernel": w}
+    kernel = pooled_skip_kernel([train], None, fit_start([train], None, start), skip_lags(model.kernel_size))  # (7,)
+    with torch.no_grad():
+        model.skip_conv_weight[:] = torch.as_tensor(kernel, dtype=torch.float32)  # the start with xsub's kernel, forced on
+    r["skip kernel"] = pearson_r(predict_runs(model, {"run": val})["run"], val, 1)
+    return {"start": start, "r": {k: float(np.nanmean(v)) for k, v in r.items()}, "skip_kernel": kernel}
 
 
 def main(argv=None) -> None:

@@ -364,10 +364,11 @@ def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray]
             choice["skip_kernel_cv_gain"] = round(float(saved.mean()), 4)  # held-out mean r it adds, mean over folds
         else:
             use = bool(choice.get("skip_kernel"))
-        kernel = pooled_skip_kernel(runs, None, fitted, lags) if use else None  # (J,)
+        choice["skip_kernel"] = None
         if use:
+            kernel = pooled_skip_kernel(runs, None, fitted, lags)  # (J,)
             model.skip_conv_weight[..., :len(lags)] = torch.as_tensor(kernel)  # (J,) broadcast over (S, P, J)
-        choice["skip_kernel"] = None if kernel is None else [round(float(v), 4) for v in kernel]
+            choice["skip_kernel"] = [round(float(v), 4) for v in kernel]
     if errors is not None:
         total = errors.sum((2, 3))  # (candidates, alphas)
         choice["cv_error"] = {f"{kind_} {k_}": round(float(row.min() / total.min()), 4)
