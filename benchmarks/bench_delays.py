@@ -10,6 +10,9 @@ part, scored (mean Pearson r over subjects and parcels) on the validated part, e
 - skip kernel: ONE 7-tap kernel for every subject and parcel on the skip part, `Y - D ~ sum_k w_k g LOO[t-k]`
   (7 numbers per data set; `xsub.start.pooled_skip_kernel`), fitted on the whole training part and put on the model's
   skip conv whatever the cross-validation says (printed in the conv's tap order: 3 TRs before ... 3 TRs after);
+- each subject's kernels: per subject, one 7-tap kernel on its skip part and one on its decoder's part, the same for
+  all its parcels, `Y ~ sum_k w_k g LOO[t-k] + sum_k v_k D[t-k]` (14 numbers per subject; the subjects' hemodynamic
+  timing), least squares over the training part, forced on;
 - xsub's start: what `closed_form_start` does since this measurement: the same skip kernel, on the model's skip conv,
   kept only where blocked cross-validation inside the training part says it beats the identity (`choose_skip_kernel`).
 
@@ -27,7 +30,7 @@ import numpy as np
 import torch
 
 from bench_real import cell_data
-from xsub.baselines import delayed
+from xsub.data import delayed
 from xsub.data import pearson_r
 from xsub.models import CrossSubjectEncoder, leave_one_out_mean, predict_runs
 from xsub.start import closed_form_start, fit_start, pooled_skip_kernel, skip_lags
@@ -37,13 +40,15 @@ GAP = 13  # TRs between the training and validated parts: the default model's re
 
 
 def lagged(x: np.ndarray) -> list[np.ndarray]:
-    "x (S, T, P) delayed by each of `LAGS` (row t holds x[t - k]; `xsub.baselines.delayed`, zero-filled): [(S, T, P)]."
+    "x (S, T, P) delayed by each of `LAGS` (row t holds x[t - k]; `xsub.data.delayed`, zero-filled): [(S, T, P)]."
     copies = delayed(np.moveaxis(x, 1, 0), LAGS)  # (T, K, S, P)
     return [np.moveaxis(copies[:, i], 0, 1) for i in range(len(LAGS))]
 
 
-def per_parcel_fit(train_features: list, target: np.ndarray, val_features: list, ridge: float = 1e-3) -> np.ndarray:
-    "Least squares per subject and parcel of `target` (S, T, P) on K features (S, T, P) each; the fit applied to val."
+def per_parcel_fit(train_features: list, target: np.ndarray, val_features: list, ridge: float = 1e-3,
+                   per_subject: bool = False) -> np.ndarray:
+    """Least squares per subject and parcel (`per_subject`: per subject, over all its parcels) of `target` (S, T, P)
+    on K features (S, T, P) each; the fit applied to val."""
     K = len(train_features)
     gram = np.empty(target.shape[::2] + (K, K))  # (S, P, K, K)
     cross = np.empty(target.shape[::2] + (K,))  # (S, P, K)
@@ -51,8 +56,10 @@ def per_parcel_fit(train_features: list, target: np.ndarray, val_features: list,
         cross[..., i] = (train_features[i] * target).sum(1)
         for j in range(i, K):
             gram[..., i, j] = gram[..., j, i] = (train_features[i] * train_features[j]).sum(1)
+    if per_subject:  # one set of K weights for all of a subject's parcels
+        gram, cross = gram.sum(1, keepdims=True), cross.sum(1, keepdims=True)  # (S, 1, K, K), (S, 1, K)
     gram += ridge * np.trace(gram, axis1=-2, axis2=-1)[..., None, None] / K * np.eye(K)
-    w = np.linalg.solve(gram, cross[..., None])[..., 0]  # (S, P, K)
+    w = np.linalg.solve(gram, cross[..., None])[..., 0]  # (S, P or 1, K)
     return sum(w[..., i][:, None, :] * val_features[i] for i in range(K))  # (S, T_val, P)
 
 
@@ -76,6 +83,8 @@ def measure(data: str, n_subjects: int, n_train: int | None) -> dict:
     r = {"loo": pearson_r(loo["val"], y_val, 1), "start": pearson_r(pred["val"], y_val, 1), "xsub": chosen}
     features = lambda part: [loo[part]] + lagged(dec[part])
     r["decoder kernel"] = pearson_r(per_parcel_fit(features("train"), y, features("val")), y_val, 1)
+    both = lambda part: lagged(gain * loo[part]) + lagged(dec[part])  # the skip part and the decoder's, each delayed
+    r["each subject"] = pearson_r(per_parcel_fit(both("train"), y, both("val"), 1e-6, per_subject=True), y_val, 1)
     kernel = pooled_skip_kernel([train], None, fit_start([train], None, start), skip_lags(model.kernel_size))  # (7,)
     with torch.no_grad():
         model.skip_conv_weight[:] = torch.as_tensor(kernel, dtype=torch.float32)  # the start with xsub's kernel, forced on
@@ -88,7 +97,8 @@ def main(argv=None) -> None:
     p.add_argument("--cells", default="sherlock:16:1348,sherlock:8:700,qtab:16,qtab:64",
                    help="data:subjects[:training TRs], comma-separated (QTAB: xsub_train's split)")
     args = p.parse_args(argv)
-    print(f"{'cell':>18} {'loo':>6} {'start':>6} {'decoder kernel':>15} {'skip kernel':>12} {'xsub':>6}  "
+    print(f"{'cell':>18} {'loo':>6} {'start':>6} {'decoder kernel':>15} {'skip kernel':>12} {'each subject':>12} "
+          f"{'xsub':>6}  "
           f"start chosen; skip kernel")
     for cell in args.cells.split(","):
         data, n_subjects, *n_train = cell.split(":")
@@ -101,7 +111,9 @@ def main(argv=None) -> None:
         name = f"{data} {n_subjects}" + (f" x {n_train[0]}" if n_train else "")
         kept = "kept" if s.get("skip_kernel") else "not kept"
         print(f"{name:>18} {r['loo']:6.3f} {r['start']:6.3f} {r['decoder kernel']:15.3f} {r['skip kernel']:12.3f} "
-              f"{r['xsub']:6.3f}  {s.get('encoder')} {s.get('dim')} dims, alpha {s.get('alpha'):g}, skip kernel {kept}; "
+              f"{r['each subject']:12.3f} {r['xsub']:6.3f}  {s.get('encoder')} {s.get('dim')} dims, "
+              f"alpha {s.get('alpha'):g}, "
+              f"skip kernel {kept}; "
               f"[{' '.join(f'{v:.2f}' for v in out['skip_kernel'])}] ({time.perf_counter() - t0:.0f} s)", flush=True)
 
 

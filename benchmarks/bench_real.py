@@ -77,7 +77,7 @@ def plain_ridge(train: np.ndarray, val: np.ndarray) -> np.ndarray:
     "Each subject from sklearn PCA(100) of the others' voxels at delays -1, 0, +1 TR, RidgeCV per voxel: (S, T, P)."
     from sklearn.decomposition import PCA
     from sklearn.linear_model import RidgeCV
-    from xsub.baselines import delayed
+    from xsub.data import delayed
     out = np.empty_like(val)
     for s in range(len(train)):
         others_train = np.delete(train, s, 0).transpose(1, 0, 2).reshape(train.shape[1], -1)  # (T, (S-1) P)

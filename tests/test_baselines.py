@@ -8,10 +8,10 @@ import pytest
 from sklearn.linear_model import Ridge
 from sklearn.model_selection import GroupKFold
 
-from xsub.baselines import (LeaveOneOutMean, RidgeFIR, SharedResponse, cc_max, compare, delayed, fold_summaries,
+from xsub.baselines import (LeaveOneOutMean, RidgeFIR, SharedResponse, cc_max, compare, fold_summaries,
                             grouped_cv_alphas, held_out_sse, noise_ceilings, read_model_scores, repeat_pairs,
                             ridge_weights, signal_power, spearman_brown, split_half_r)
-from xsub.data import load_runs, pearson_r
+from xsub.data import delayed, load_runs, pearson_r
 from xsub.evaluate import score_methods, write_results
 from xsub.synthetic import make_synthetic, oracle_r
 from xsub.config import TrainConfig, load_data

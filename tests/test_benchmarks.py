@@ -73,10 +73,27 @@ def test_bench_delays_one_cell():
     if not (data_home() / "sherlock_pmc" / "pmc_nn_sherlock_movie_s1.mat").is_file():
         pytest.skip("Sherlock files absent: set XSUB_DATA to a folder holding sherlock_pmc/ (CI: ../shared/datasets)")
     out = bench("bench_delays.py", "--cells", "sherlock:4:266")
-    row = re.search(r"sherlock 4 x 266\s+(\d\.\d{3})\s+(\d\.\d{3})\s+(-?\d\.\d{3})\s+(-?\d\.\d{3})\s+(\d\.\d{3})\s+"
+    number = r"(-?\d\.\d{3})"
+    row = re.search(rf"sherlock 4 x 266\s+{number}\s+{number}\s+{number}\s+{number}\s+{number}\s+{number}\s+"
                     r"\S+ \d+ dims, alpha \S+, skip kernel (kept|not kept)", out)
     assert row, out
-    loo, start, decoder_kernel, skip_kernel, xsub = map(float, row.groups()[:5])
-    assert start >= loo - 0.005 and -1 < decoder_kernel < 1 and -1 < skip_kernel < 1, out
-    assert xsub >= start - 0.005 if row.group(6) == "kept" else xsub == start, out  # xsub's start: its kernel if kept
+    loo, start, decoder_kernel, skip_kernel, each_subject, xsub = map(float, row.groups()[:6])
+    assert start >= loo - 0.005 and all(-1 < v < 1 for v in (decoder_kernel, skip_kernel, each_subject)), out
+    assert xsub == (skip_kernel if row.group(7) == "kept" else start), out  # xsub's start: its kernel if kept
     assert len(re.search(r"\[([^\]]*)\]", out).group(1).split()) == 7, out  # the skip kernel's 7 taps
+
+
+def test_bench_gap_qtab_cell():
+    "The gap measurement on QTAB's first 4: every fit printed both ways, on all, later and the last half of the validated TRs."
+    import pytest
+    from xsub.data import data_home
+    if not (data_home() / "qtab_dev" / "sub-0001.h5").is_file():
+        pytest.skip("QTAB files absent: set XSUB_DATA to a folder holding qtab_dev/ (CI: ../shared/datasets)")
+    out = bench("bench_gap.py", "--qtab", "4", "--no-sherlock")
+    number = r"(-?\d\.\d{3})"
+    loo = re.search(rf"QTAB 4\s+leave-one-out mean\s+{number} / {number} / {number}", out)
+    assert loo and all(-1 < float(v) < 1 for v in loo.groups()), out
+    for method in ("plain ridge", "RidgeFIR", "joined PCA encoders"):
+        three = " / ".join([number] * 3)  # all validated TRs / after the first 13 / the second half
+        cells = re.search(rf"QTAB 4\s+{method}\s+gap  0: {three}\s+gap 13: {three}", out)
+        assert cells and all(-1 < float(v) < 1 for v in cells.groups()), out

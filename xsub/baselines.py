@@ -32,7 +32,7 @@ from tqdm.auto import tqdm
 
 from .cli import UsageError, run_command, spell_flags
 from .files import atomic_write, write_text_atomic
-from .data import NETWORKS, SUBJECTS, load_runs, parcel_networks, pearson_r
+from .data import NETWORKS, SUBJECTS, delayed, load_runs, parcel_networks, pearson_r
 from .synthetic import oracle_r
 from .config import TrainConfig, config_changes, config_parser, data_root, is_algonauts, with_default_split
 from .models import predict_runs
@@ -43,7 +43,7 @@ from .train import load_model
 from .experiment import _data_summary, check_run_data, checked_data, run_experiment, stored_config
 
 # %% auto #0
-__all__ = ['ALIGNMENT_METHODS', 'BASELINES', 'DATA_FIELDS', 'LeaveOneOutMean', 'delayed', 'ridge_weights', 'grouped_cv_alphas',
+__all__ = ['ALIGNMENT_METHODS', 'BASELINES', 'DATA_FIELDS', 'LeaveOneOutMean', 'ridge_weights', 'grouped_cv_alphas',
            'fold_summaries', 'held_out_sse', 'himalaya_backend', 'RidgeFIR', 'brainiak_available', 'SharedResponse',
            'RegularizedProcrustes', 'piece_labels', 'global_numpy_seed', 'FunctionalAlignment', 'rotated_responses',
            'default_baselines', 'peak_memory', 'fit_baselines', 'compare_baselines', 'comparison_table', 'repeat_pairs',
@@ -61,20 +61,6 @@ class LeaveOneOutMean:
     def predict(self, runs: Mapping[str, object]) -> dict[str, np.ndarray]:
         "`{run: (S, T, P)}` -> `{run: (S, T, P)}` predictions."
         return leave_one_out_predictions(runs)
-
-# %% ../nbs/11_baselines.ipynb #a67e4dd5
-def delayed(x: np.ndarray, delays: Sequence[int]) -> np.ndarray:
-    "Copies of `x` (T, F) shifted by each delay in TRs (d > 0 reads the past, x[t - d]), zero-filled: (T, D, F)."
-    n_trs = x.shape[0]
-    out = np.zeros((n_trs, len(delays)) + x.shape[1:], dtype=x.dtype)  # (T, D, F)
-    for i, d in enumerate(delays):
-        if abs(d) >= n_trs:
-            continue
-        if d >= 0:
-            out[d:, i] = x[: n_trs - d]
-        else:
-            out[:d, i] = x[-d:]
-    return out
 
 # %% ../nbs/11_baselines.ipynb #5ee042af
 def _rowwise_matmul(w: np.ndarray, m: np.ndarray) -> np.ndarray:

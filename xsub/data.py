@@ -30,8 +30,8 @@ __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS
            'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run', 'run_scales', 'check_scales',
            'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset',
            'pearson_r', 'score_runs', 'subject_label', 'run_subjects', 'save_runs', 'subject_files', 'file_subject',
-           'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'data_home', 'sha256sum',
-           'fetch_file', 'sherlock_files', 'fetch_sherlock']
+           'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'delayed', 'data_home',
+           'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/02_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -844,6 +844,21 @@ def split_runs(runs: Mapping[str, np.ndarray], names: Iterable[str]) -> tuple[Ru
         raise ValueError(f"val_runs: {unknown} not among the runs {list(runs)[:10]}{' ...' if len(runs) > 10 else ''}.")
     return (Runs({n: x for n, x in runs.items() if n not in names}, run_subjects(runs)),
             Runs({n: runs[n] for n in names}, run_subjects(runs)))
+
+# %% ../nbs/02_data.ipynb #30d5599a
+def delayed(x, delays: Sequence[int]):
+    "Copies of `x` (T, ...), numpy or torch, shifted by each delay in TRs (d > 0 reads x[t - d]), zero-filled: (T, D, ...)."
+    n_trs = x.shape[0]
+    shape = (n_trs, len(delays), *x.shape[1:])
+    out = x.new_zeros(shape) if isinstance(x, torch.Tensor) else np.zeros(shape, dtype=x.dtype)  # (T, D, ...)
+    for i, d in enumerate(int(d) for d in delays):
+        if abs(d) >= n_trs:
+            continue
+        if d >= 0:
+            out[d:, i] = x[: n_trs - d]
+        else:
+            out[:d, i] = x[-d:]
+    return out
 
 # %% ../nbs/02_data.ipynb #f369d8e7
 SHERLOCK_URL = ("https://github.com/Summer-MIND/mind_2018/raw/77e8ee9102837b921883e033b72e246fc5e3c535/tutorials/"

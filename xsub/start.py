@@ -12,6 +12,7 @@ import torch
 
 from torch import nn
 
+from .data import delayed
 from .models import CrossSubjectEncoder, leave_one_out_mean
 
 # %% auto #0
@@ -259,16 +260,6 @@ def skip_lags(kernel_size: int, causal: bool = False) -> np.ndarray:
     return np.arange(half, -1 if causal else -half - 1, -1)
 
 
-def _delayed(x: torch.Tensor, lags: Sequence[int]) -> torch.Tensor:
-    "x (S, T, P) read at t - j for each lag j, zero outside the run as a conv pads it: (J, S, T, P)."
-    T = x.shape[1]
-    out = x.new_zeros((len(lags), *x.shape))  # (J, S, T, P)
-    for i, lag in enumerate(int(j) for j in lags):
-        if abs(lag) < T:
-            out[i, :, max(lag, 0):T + min(lag, 0)] = x[:, max(-lag, 0):T - max(lag, 0)]
-    return out
-
-
 def _skip_parts(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, fitted: tuple, lags: Sequence[int]):
     """Per run with masked TRs, on those TRs: the data y (S, t, P), the rest of the start's prediction D = F W + h R
     (S, t, P), and the skip part g LOO read at t - j for each lag j, L (J, S, t, P). `fitted`: what `fit_start` gives."""
@@ -285,16 +276,16 @@ def _skip_parts(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, 
         x = torch.as_tensor(np.asarray(run), dtype=torch.float32)  # (S, T, P)
         rest = torch.baddbmm(bias, leave_one_out_mean(torch.bmm(x, maps), dim=0), back)  # (S, T, k) -> (S, T, P)
         skip = g * leave_one_out_mean(x, dim=0)  # (S, T, P)
-        delayed = _delayed(skip, lags)  # (J, S, T, P)
-        yield x[:, m], rest[:, m], delayed[:, :, m]
+        lagged = delayed(skip.transpose(0, 1), lags).permute(1, 2, 0, 3)  # (T, S, P) -> (T, J, S, P) -> (J, S, T, P)
+        yield x[:, m], rest[:, m], lagged[:, :, m]
 
 
 def pooled_skip_kernel(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, fitted: tuple,
                        lags: Sequence[int], ridge: float = 1e-6) -> np.ndarray:
     "One kernel w (J,) for every subject and parcel: least squares, over the masked TRs, of y - D on the delayed skip parts."
     gram, cross = np.zeros((len(lags), len(lags))), np.zeros(len(lags))
-    for y, rest, delayed in _skip_parts(runs, masks, fitted, lags):
-        flat = delayed.reshape(len(lags), -1)  # (J, S*t*P)
+    for y, rest, lagged in _skip_parts(runs, masks, fitted, lags):
+        flat = lagged.reshape(len(lags), -1)  # (J, S*t*P)
         gram += (flat @ flat.T).double().numpy()  # (J, J)
         cross += (flat @ (y - rest).reshape(-1)).double().numpy()  # (J,)
     return np.linalg.solve(gram + ridge * np.trace(gram) / len(gram) * np.eye(len(gram)), cross)
@@ -305,9 +296,9 @@ def skip_kernel_r(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None
     "Pearson r (S, P) over the masked TRs of D + sum_j w_j L_j with the data, for each kernel w (J,)."
     weights = [torch.as_tensor(w, dtype=torch.float32) for w in kernels]
     sums = [dict.fromkeys(("py", "pp", "p", "y", "yy"), 0.0) for _ in kernels]
-    for y, rest, delayed in _skip_parts(runs, masks, fitted, lags):
+    for y, rest, lagged in _skip_parts(runs, masks, fitted, lags):
         for w, out in zip(weights, sums):
-            pred = rest + torch.tensordot(w, delayed, dims=1)  # (S, t, P)
+            pred = rest + torch.tensordot(w, lagged, dims=1)  # (S, t, P)
             for key, value in (("py", pred * y), ("pp", pred * pred), ("p", pred), ("y", y), ("yy", y * y)):
                 out[key] = out[key] + value.sum(1).double().numpy()  # (S, P)
     n = sum(int(np.asarray(m).sum()) for m in masks) if masks is not None else sum(np.shape(x)[1] for x in runs)
