@@ -30,8 +30,7 @@ import numpy as np
 import torch
 
 from bench_real import cell_data
-from xsub.data import delayed
-from xsub.data import pearson_r
+from xsub.data import delayed, pearson_r
 from xsub.models import CrossSubjectEncoder, leave_one_out_mean, predict_runs
 from xsub.start import closed_form_start, fit_start, pooled_skip_kernel, skip_lags
 
@@ -45,8 +44,8 @@ def lagged(x: np.ndarray) -> list[np.ndarray]:
     return [np.moveaxis(copies[:, i], 0, 1) for i in range(len(LAGS))]
 
 
-def per_parcel_fit(train_features: list, target: np.ndarray, val_features: list, ridge: float = 1e-3,
-                   per_subject: bool = False) -> np.ndarray:
+def least_squares(train_features: list, target: np.ndarray, val_features: list, ridge: float = 1e-3,
+                  per_subject: bool = False) -> np.ndarray:
     """Least squares per subject and parcel (`per_subject`: per subject, over all its parcels) of `target` (S, T, P)
     on K features (S, T, P) each; the fit applied to val."""
     K = len(train_features)
@@ -82,9 +81,9 @@ def measure(data: str, n_subjects: int, n_train: int | None) -> dict:
     y, y_val = parts["train"], parts["val"]
     r = {"loo": pearson_r(loo["val"], y_val, 1), "start": pearson_r(pred["val"], y_val, 1), "xsub": chosen}
     features = lambda part: [loo[part]] + lagged(dec[part])
-    r["decoder kernel"] = pearson_r(per_parcel_fit(features("train"), y, features("val")), y_val, 1)
+    r["decoder kernel"] = pearson_r(least_squares(features("train"), y, features("val")), y_val, 1)
     both = lambda part: lagged(gain * loo[part]) + lagged(dec[part])  # the skip part and the decoder's, each delayed
-    r["each subject"] = pearson_r(per_parcel_fit(both("train"), y, both("val"), 1e-6, per_subject=True), y_val, 1)
+    r["each subject"] = pearson_r(least_squares(both("train"), y, both("val"), 1e-6, per_subject=True), y_val, 1)
     kernel = pooled_skip_kernel([train], None, fit_start([train], None, start), skip_lags(model.kernel_size))  # (7,)
     with torch.no_grad():
         model.skip_conv_weight[:] = torch.as_tensor(kernel, dtype=torch.float32)  # the start with xsub's kernel, forced on
@@ -98,8 +97,7 @@ def main(argv=None) -> None:
                    help="data:subjects[:training TRs], comma-separated (QTAB: xsub_train's split)")
     args = p.parse_args(argv)
     print(f"{'cell':>18} {'loo':>6} {'start':>6} {'decoder kernel':>15} {'skip kernel':>12} {'each subject':>12} "
-          f"{'xsub':>6}  "
-          f"start chosen; skip kernel")
+          f"{'xsub':>6}  start chosen; skip kernel")
     for cell in args.cells.split(","):
         data, n_subjects, *n_train = cell.split(":")
         if data not in ("sherlock", "qtab") or not n_subjects.isdigit() or len(n_train) != (data == "sherlock") \
@@ -112,8 +110,7 @@ def main(argv=None) -> None:
         kept = "kept" if s.get("skip_kernel") else "not kept"
         print(f"{name:>18} {r['loo']:6.3f} {r['start']:6.3f} {r['decoder kernel']:15.3f} {r['skip kernel']:12.3f} "
               f"{r['each subject']:12.3f} {r['xsub']:6.3f}  {s.get('encoder')} {s.get('dim')} dims, "
-              f"alpha {s.get('alpha'):g}, "
-              f"skip kernel {kept}; "
+              f"alpha {s.get('alpha'):g}, skip kernel {kept}; "
               f"[{' '.join(f'{v:.2f}' for v in out['skip_kernel'])}] ({time.perf_counter() - t0:.0f} s)", flush=True)
 
 

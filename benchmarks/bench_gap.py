@@ -15,11 +15,13 @@ import argparse
 import warnings
 
 import numpy as np
+import torch
 
 from bench_real import plain_ridge, qtab_config
 from xsub.baselines import RidgeFIR
 from xsub.data import SHERLOCK_SUBJECTS, fetch_sherlock, load_folder, pearson_r, tail_length
 from xsub.evaluate import leave_one_out_predictions
+from xsub.models import leave_one_out_mean
 from xsub.config import TrainConfig, receptive_field
 
 GAP = receptive_field(TrainConfig())  # the default model's receptive field (13 TRs), the gap of xsub's split
@@ -39,7 +41,7 @@ def joined_pca_encoders(train: np.ndarray, val: np.ndarray, dim: int = 100) -> n
     def others(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         "(the others' latents averaged (S, T, D), the others' regions averaged (S, T, P))."
         z = np.einsum("stp,spd->std", x - centre, encoders)  # (S, T, D)
-        return (z.sum(0) - z) / (S - 1), (x.sum(0) - x) / (S - 1)
+        return tuple(leave_one_out_mean(torch.as_tensor(v), dim=0).numpy() for v in (z, x))
 
     (z_train, loo_train), (z_val, loo_val) = others(train), others(val)
     out = np.empty_like(val)

@@ -157,6 +157,11 @@ def fit_gain_and_decoder(stats: dict, s: int | slice, alpha: float, rounds: int 
     return W, gain, recon_gain
 
 
+def _r_from_sums(py, pp, p, y, yy, n: int) -> np.ndarray:
+    "Pearson r from sums over `n` TRs of pred x data, pred^2, pred, data and data^2 (arrays of any one shape)."
+    return (py - p * y / n) / np.sqrt(np.maximum((pp - p ** 2 / n) * (yy - y ** 2 / n), 1e-12))
+
+
 def _prediction_sums(stats: dict, s: int | slice, W: np.ndarray, gain: np.ndarray,
                      recon_gain: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     "Sums over TRs (P,) each of pred x data, pred^2 and pred, for pred = g LOO + h R + F W (subject s)."
@@ -181,9 +186,8 @@ def held_out_r(stats: dict, s: int | slice, W: np.ndarray, gain: np.ndarray,
                recon_gain: np.ndarray | None = None) -> np.ndarray:
     "Pearson r (P,) of y = g LOO + h R + F W with the data, over the TRs that `stats` summed (subject s; a slice: (S, P))."
     pred_y, pred_pred, pred = _prediction_sums(stats, s, W, gain, recon_gain)
-    n, y, yy = stats["n"], stats["FY"][s][..., -1, :], stats["YY"][s]  # (P,) sums over TRs of the data and its square
-    cov = pred_y - pred * y / n
-    return cov / np.sqrt(np.maximum((pred_pred - pred ** 2 / n) * (yy - y ** 2 / n), 1e-12))
+    y, yy = stats["FY"][s][..., -1, :], stats["YY"][s]  # (P,) sums over TRs of the data and its square
+    return _r_from_sums(pred_y, pred_pred, pred, y, yy, stats["n"])
 
 
 # %% ../nbs/06_start.ipynb #04d1085a
@@ -302,8 +306,7 @@ def skip_kernel_r(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None
             for key, value in (("py", pred * y), ("pp", pred * pred), ("p", pred), ("y", y), ("yy", y * y)):
                 out[key] = out[key] + value.sum(1).double().numpy()  # (S, P)
     n = sum(int(np.asarray(m).sum()) for m in masks) if masks is not None else sum(np.shape(x)[1] for x in runs)
-    return [(s["py"] - s["p"] * s["y"] / n) / np.sqrt(np.maximum((s["pp"] - s["p"] ** 2 / n) * (s["yy"] - s["y"] ** 2 / n),
-                                                                 1e-12)) for s in sums]
+    return [_r_from_sums(**s, n=n) for s in sums]
 
 
 def choose_skip_kernel(runs: Sequence[np.ndarray], choice: Mapping, lags: Sequence[int], n_folds: int = 5,
