@@ -81,6 +81,9 @@ def main(argv=None) -> None:
     parser.add_argument("--qtab", type=int, nargs="*", default=[16, 64], help="QTAB participant counts (first S)")
     parser.add_argument("--no-sherlock", action="store_true", help="leave out Sherlock (16 subjects)")
     args = parser.parse_args(argv)
+    if any(n < 2 for n in args.qtab):
+        parser.error(f"--qtab {' '.join(map(str, args.qtab))}: every count must be 2 or more (one participant has no "
+                     f"others to be predicted from)")
     warnings.simplefilter("ignore")
     print(f"mean r on the validated part (last 30%) / on its TRs after the first {GAP} / on its second half; fits "
           f"trained up to it (gap 0) or {GAP} TRs before it (xsub's split)")

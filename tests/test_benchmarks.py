@@ -97,3 +97,9 @@ def test_bench_gap_qtab_cell():
         three = " / ".join([number] * 3)  # all validated TRs / after the first 13 / the second half
         cells = re.search(rf"QTAB 4\s+{method}\s+gap  0: {three}\s+gap 13: {three}", out)
         assert cells and all(-1 < float(v) < 1 for v in cells.groups()), out
+
+
+def test_bench_gap_refuses_a_count_of_one_in_one_line():
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_gap.py"), "--qtab", "1", "--no-sherlock"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "--qtab 1: every count must be 2 or more" in r.stderr, r.stderr
