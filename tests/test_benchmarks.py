@@ -103,3 +103,12 @@ def test_bench_gap_refuses_a_count_of_one_in_one_line():
     r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_gap.py"), "--qtab", "1", "--no-sherlock"],
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 2 and "--qtab 1: every count must be 2 or more" in r.stderr, r.stderr
+
+
+def test_bench_blas_times_every_baseline_both_ways():
+    "Every baseline fitted with scipy's BLAS on one thread and at full threads: both timed, the same held-out r."
+    out = bench("bench_blas.py", "--subjects", "3", "--trs", "150", "--parcels", "60")
+    rows = re.findall(r"(ridge|procrustes|srm): scipy's BLAS on one thread .* ratio (\d+\.\d+)x \| held-out r "
+                      r"(\d\.\d{4}) / (\d\.\d{4})", out)
+    assert [row[0] for row in rows] == ["ridge", "procrustes", "srm"], out
+    assert all(abs(float(a) - float(b)) < 1e-3 for _, _, a, b in rows), out  # 150 TRs > 60 parcels: unique fits

@@ -27,6 +27,7 @@ from fmralign.methods.base import BaseAlignment
 from sklearn.cluster import KMeans
 from sklearn.decomposition import PCA
 from sklearn.model_selection import GroupKFold
+from threadpoolctl import ThreadpoolController
 import torch
 from tqdm.auto import tqdm
 
@@ -44,12 +45,13 @@ from .experiment import _data_summary, check_run_data, checked_data, run_experim
 
 # %% auto #0
 __all__ = ['ALIGNMENT_METHODS', 'BASELINES', 'DATA_FIELDS', 'LeaveOneOutMean', 'ridge_weights', 'grouped_cv_alphas',
-           'fold_summaries', 'held_out_sse', 'himalaya_backend', 'RidgeFIR', 'brainiak_available', 'SharedResponse',
-           'RegularizedProcrustes', 'piece_labels', 'global_numpy_seed', 'FunctionalAlignment', 'rotated_responses',
-           'default_baselines', 'peak_memory', 'fit_baselines', 'compare_baselines', 'comparison_table', 'repeat_pairs',
-           'split_half_r', 'spearman_brown', 'signal_power', 'cc_max', 'noise_ceilings', 'ceiling_errors',
-           'plot_against_ceilings', 'read_model_scores', 'ceiling_table', 'difference_significance',
-           'comparison_significance', 'plot_comparison', 'check_run_dir', 'compare', 'compare_parser', 'xsub_compare']
+           'fold_summaries', 'held_out_sse', 'extra_blas_single_threaded', 'himalaya_backend', 'RidgeFIR',
+           'brainiak_available', 'SharedResponse', 'RegularizedProcrustes', 'piece_labels', 'global_numpy_seed',
+           'FunctionalAlignment', 'rotated_responses', 'default_baselines', 'peak_memory', 'fit_baselines',
+           'compare_baselines', 'comparison_table', 'repeat_pairs', 'split_half_r', 'spearman_brown', 'signal_power',
+           'cc_max', 'noise_ceilings', 'ceiling_errors', 'plot_against_ceilings', 'read_model_scores', 'ceiling_table',
+           'difference_significance', 'comparison_significance', 'plot_comparison', 'check_run_dir', 'compare',
+           'compare_parser', 'xsub_compare']
 
 # %% ../nbs/11_baselines.ipynb #59b3018e
 class LeaveOneOutMean:
@@ -153,6 +155,25 @@ def held_out_sse(y_true, y_pred):
     axis = 1 if len(y_pred.shape) > len(y_true.shape) else 0
     return -((y_true - y_pred) ** 2).sum(axis)
 
+# %% ../nbs/11_baselines.ipynb #0c6bafc4
+def _ships_with_numpy(path: str) -> bool:
+    "Whether the shared library at `path` is numpy's own (inside numpy/, or in numpy.libs/ beside it, as wheels put it)."
+    path, numpy_dir = Path(path).resolve(), Path(np.__file__).resolve().parent
+    return path.is_relative_to(numpy_dir) or path.parent == numpy_dir.parent / "numpy.libs"
+
+
+@contextmanager
+def extra_blas_single_threaded() -> Iterator[None]:
+    "BLAS libraries loaded beside numpy's own (scipy's OpenBLAS in pip wheels) run on one thread inside the block."
+    controller = ThreadpoolController()
+    blas = [lib for lib in controller.lib_controllers if lib.user_api == "blas"]
+    extra = [lib.filepath for lib in blas if not _ships_with_numpy(lib.filepath)]
+    if len(extra) in (0, len(blas)):  # one BLAS for both, or numpy's not recognised: leave every pool as it is
+        yield
+        return
+    with controller.select(filepath=extra).limit(limits=1):
+        yield
+
 # %% ../nbs/11_baselines.ipynb #e16b0058
 def _others_side_by_side(runs: Mapping[str, object], names: Sequence[str], s: int) -> np.ndarray:
     "Every subject but `s`, parcels side by side, runs one after another: (sum T, (S-1) P), one allocation."
@@ -235,6 +256,7 @@ class RidgeFIR:
             return np.einsum("tdp,tep->pde", x, x), np.einsum("tdp,tp->pd", x, y), (y * y).sum(0)
         return (x.T @ x)[None], (x.T @ y).T, (y * y).sum(0)
 
+    @extra_blas_single_threaded()
     def fit(self, runs: Mapping[str, object]) -> RidgeFIR:
         "Fit on training runs `{run: (S, T, P)}`: PCA (if used), then per subject and parcel alpha and weights."
         names = list(runs)
@@ -316,6 +338,7 @@ class SharedResponse:
     def __init__(self, features: int = 32, n_iter: int = 10, deterministic: bool = False, seed: int = 0):
         self.features, self.n_iter, self.deterministic, self.seed = features, n_iter, deterministic, seed
 
+    @extra_blas_single_threaded()
     def fit(self, runs: Mapping[str, object]) -> SharedResponse:
         "Fit the subjects' maps `W_s` (P, K) on the concatenated training runs of all subjects."
         try:
@@ -359,7 +382,10 @@ class RegularizedProcrustes(BaseAlignment):
         X, Y = np.asarray(X, dtype=np.float32), np.asarray(Y, dtype=np.float32)  # (T, P) each
         lam = self.alpha * float(np.einsum("tp,tp->", X, X, dtype=np.float64)) / X.shape[1]
         target = X.T @ Y + np.float32(lam) * np.eye(X.shape[1], dtype=np.float32)  # (P, P)
-        u, _, vt = scipy.linalg.svd(target, full_matrices=False)  # float32: twice as fast, R orthogonal to 1e-6
+        try:  # float32: twice as fast, R orthogonal to 1e-6
+            u, _, vt = scipy.linalg.svd(target, full_matrices=False)  # divide and conquer (LAPACK's gesdd)
+        except np.linalg.LinAlgError:  # gesdd fails to converge on rare matrices; QR iteration (gesvd) does not
+            u, _, vt = scipy.linalg.svd(target, full_matrices=False, lapack_driver="gesvd")
         self.R = u @ vt  # the orthogonal matrix closest to X'Y + lam I: maximises tr(R'X'Y) + lam tr(R)
         return self
 
@@ -443,6 +469,7 @@ class FunctionalAlignment:
         return np.stack([(total - aligned[s]) / (n_subjects - 1) @ maps[s].T  # back through s's map: orthogonal
                          for s in range(n_subjects)]).astype(np.float32)  # (S, T, P)
 
+    @extra_blas_single_threaded()
     def fit(self, runs: Mapping[str, object]) -> FunctionalAlignment:
         "Choose pieces and alpha (or K) by blocked CV on training runs `{run: (S, T, P)}`, then fit on all of them."
         names = list(runs)

@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import torch
-
+from threadpoolctl import threadpool_limits
 from torch import nn
 
 from .data import delayed
@@ -326,6 +326,7 @@ def choose_skip_kernel(runs: Sequence[np.ndarray], choice: Mapping, lags: Sequen
 
 # %% ../nbs/06_start.ipynb #6f149649
 @torch.no_grad()
+@threadpool_limits.wrap(limits=1, user_api="blas")  # numpy's small factorisations: one thread (see below)
 def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray], gap: int = 0, n_folds: int = 5,
                       choice: Mapping | None = None) -> dict:
     """Set a model's encoders, decoders and gains to the closed-form fit on `runs`; returns what was chosen.
