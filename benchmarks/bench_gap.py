@@ -18,7 +18,7 @@ import numpy as np
 import torch
 
 from bench_real import plain_ridge, qtab_config
-from xsub.baselines import RidgeFIR
+from xsub.baselines import RidgeFIR, extra_blas_single_threaded
 from xsub.data import SHERLOCK_SUBJECTS, fetch_sherlock, load_folder, pearson_r, tail_length
 from xsub.evaluate import leave_one_out_predictions
 from xsub.models import leave_one_out_mean
@@ -27,6 +27,7 @@ from xsub.config import TrainConfig, receptive_field
 GAP = receptive_field(TrainConfig())  # the default model's receptive field (13 TRs), the gap of xsub's split
 
 
+@extra_blas_single_threaded()  # as xsub's baselines fit (see bench_blas.py)
 def joined_pca_encoders(train: np.ndarray, val: np.ndarray, dim: int = 100) -> np.ndarray:
     """The QTAB README's check (S, T, P): each subject's block of a PCA (`dim`) of every subject's regions joined
     side by side as its encoder, a ridge (RidgeCV per region) from the others' latents averaged, plus the skip gain

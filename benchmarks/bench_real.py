@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from xsub.data import SHERLOCK_SUBJECTS, fetch_sherlock, pearson_r, tail_length
+from xsub.baselines import extra_blas_single_threaded
 
 METHODS = ("loo", "ridge_fir", "ridge_plain", "procrustes", "srm", "model")
 DEFAULT_METHODS = ("loo", "ridge_fir", "procrustes", "srm", "model")  # the methods of xsub_compare's table
@@ -73,6 +74,7 @@ def cell_data(n_subjects: int, n_train: int | None, gap: int = 0) -> tuple[np.nd
     return x[:, :n_train - gap], x[:, x.shape[1] - n_val:]
 
 
+@extra_blas_single_threaded()  # as xsub's baselines fit (see bench_blas.py)
 def plain_ridge(train: np.ndarray, val: np.ndarray) -> np.ndarray:
     "Each subject from sklearn PCA(100) of the others' voxels at delays -1, 0, +1 TR, RidgeCV per voxel: (S, T, P)."
     from sklearn.decomposition import PCA
