@@ -40,7 +40,6 @@ from pathlib import Path
 import numpy as np
 
 from xsub.data import SHERLOCK_SUBJECTS, fetch_sherlock, pearson_r, tail_length
-from xsub.baselines import extra_blas_single_threaded
 
 METHODS = ("loo", "ridge_fir", "ridge_plain", "procrustes", "srm", "model")
 DEFAULT_METHODS = ("loo", "ridge_fir", "procrustes", "srm", "model")  # the methods of xsub_compare's table
@@ -74,20 +73,21 @@ def cell_data(n_subjects: int, n_train: int | None, gap: int = 0) -> tuple[np.nd
     return x[:, :n_train - gap], x[:, x.shape[1] - n_val:]
 
 
-@extra_blas_single_threaded()  # as xsub's baselines fit (see bench_blas.py)
 def plain_ridge(train: np.ndarray, val: np.ndarray) -> np.ndarray:
     "Each subject from sklearn PCA(100) of the others' voxels at delays -1, 0, +1 TR, RidgeCV per voxel: (S, T, P)."
     from sklearn.decomposition import PCA
     from sklearn.linear_model import RidgeCV
+    from xsub.baselines import extra_blas_single_threaded
     from xsub.data import delayed
     out = np.empty_like(val)
-    for s in range(len(train)):
-        others_train = np.delete(train, s, 0).transpose(1, 0, 2).reshape(train.shape[1], -1)  # (T, (S-1) P)
-        others_val = np.delete(val, s, 0).transpose(1, 0, 2).reshape(val.shape[1], -1)
-        pca = PCA(min(100, *others_train.shape), random_state=0).fit(others_train)
-        features = [delayed(pca.transform(o), (-1, 0, 1)).reshape(len(o), -1) for o in (others_train, others_val)]
-        ridge = RidgeCV(alphas=np.logspace(-1, 5, 13), alpha_per_target=True).fit(features[0], train[s])
-        out[s] = ridge.predict(features[1])
+    with extra_blas_single_threaded():  # as xsub's baselines fit (see bench_blas.py)
+        for s in range(len(train)):
+            others_train = np.delete(train, s, 0).transpose(1, 0, 2).reshape(train.shape[1], -1)  # (T, (S-1) P)
+            others_val = np.delete(val, s, 0).transpose(1, 0, 2).reshape(val.shape[1], -1)
+            pca = PCA(min(100, *others_train.shape), random_state=0).fit(others_train)
+            features = [delayed(pca.transform(o), (-1, 0, 1)).reshape(len(o), -1) for o in (others_train, others_val)]
+            ridge = RidgeCV(alphas=np.logspace(-1, 5, 13), alpha_per_target=True).fit(features[0], train[s])
+            out[s] = ridge.predict(features[1])
     return out
 
 
