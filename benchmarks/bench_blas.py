@@ -38,6 +38,13 @@ def main() -> None:
     parser.add_argument("--parcels", type=int, default=293)
     parser.add_argument("--baselines", nargs="+", choices=list(BASELINES), default=list(BASELINES))
     args = parser.parse_args()
+    if args.subjects < 2:
+        parser.error(f"--subjects {args.subjects}: at least 2 (each subject is predicted from the others)")
+    components = RidgeFIR().n_components  # the ridge baseline's PCA of the other subjects' parcels
+    if min(args.trs, (args.subjects - 1) * args.parcels) < components:
+        parser.error(f"--trs {args.trs} --subjects {args.subjects} --parcels {args.parcels}: the ridge baseline keeps "
+                     f"{components} principal components, so it needs at least {components} training TRs and "
+                     f"(subjects - 1) x parcels of at least {components}")
 
     data, _ = rotated_responses(n_subjects=args.subjects, n_trs=args.trs + 100, n_parcels=args.parcels, rank=10)
     train, held = {"run": data[:, :args.trs]}, {"run": data[:, args.trs:]}  # (S, T, P) each

@@ -3,6 +3,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from conftest import REPO
 
 
@@ -112,3 +114,11 @@ def test_bench_blas_times_every_baseline_both_ways():
                       r"(\d\.\d{4}) / (\d\.\d{4})", out)
     assert [row[0] for row in rows] == ["ridge", "procrustes", "srm"], out
     assert all(abs(float(a) - float(b)) < 1e-3 for _, _, a, b in rows), out  # 150 TRs > 60 parcels: unique fits
+
+
+@pytest.mark.parametrize("args, says", [(["--subjects", "1"], "--subjects 1: at least 2"),
+                                        (["--trs", "20"], "needs at least 64 training TRs")])
+def test_bench_blas_refuses_sizes_it_cannot_fit_in_one_line(args, says):
+    r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_blas.py"), *args], capture_output=True,
+                       text=True, timeout=120)
+    assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr
