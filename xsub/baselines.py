@@ -46,12 +46,12 @@ from .experiment import _data_summary, check_run_data, checked_data, run_experim
 # %% auto #0
 __all__ = ['ALIGNMENT_METHODS', 'BASELINES', 'DATA_FIELDS', 'LeaveOneOutMean', 'ridge_weights', 'grouped_cv_alphas',
            'fold_summaries', 'held_out_sse', 'extra_blas_single_threaded', 'himalaya_backend', 'RidgeFIR',
-           'brainiak_available', 'SharedResponse', 'RegularizedProcrustes', 'piece_labels', 'global_numpy_seed',
-           'FunctionalAlignment', 'rotated_responses', 'default_baselines', 'peak_memory', 'fit_baselines',
-           'compare_baselines', 'comparison_table', 'repeat_pairs', 'split_half_r', 'spearman_brown', 'signal_power',
-           'cc_max', 'noise_ceilings', 'ceiling_errors', 'plot_against_ceilings', 'read_model_scores', 'ceiling_table',
-           'difference_significance', 'comparison_significance', 'plot_comparison', 'check_run_dir', 'compare',
-           'compare_parser', 'xsub_compare']
+           'brainiak_available', 'SharedResponse', 'nearest_orthogonal', 'RegularizedProcrustes', 'StableDetSRM',
+           'piece_labels', 'global_numpy_seed', 'FunctionalAlignment', 'rotated_responses', 'default_baselines',
+           'peak_memory', 'fit_baselines', 'compare_baselines', 'comparison_table', 'repeat_pairs', 'split_half_r',
+           'spearman_brown', 'signal_power', 'cc_max', 'noise_ceilings', 'ceiling_errors', 'plot_against_ceilings',
+           'read_model_scores', 'ceiling_table', 'difference_significance', 'comparison_significance',
+           'plot_comparison', 'check_run_dir', 'compare', 'compare_parser', 'xsub_compare']
 
 # %% ../nbs/11_baselines.ipynb #59b3018e
 class LeaveOneOutMean:
@@ -368,6 +368,15 @@ class SharedResponse:
         return out
 
 # %% ../nbs/11_baselines.ipynb #b6df553c
+def nearest_orthogonal(a: np.ndarray) -> np.ndarray:
+    "The matrix with orthonormal columns closest to `a` (m, n), m >= n: U V' of a's SVD (its polar factor)."
+    try:
+        u, _, vt = scipy.linalg.svd(a, full_matrices=False)  # (m, n), (n,), (n, n); divide and conquer (LAPACK's gesdd)
+    except np.linalg.LinAlgError:  # gesdd fails to converge on rare matrices; QR iteration (gesvd) does not
+        u, _, vt = scipy.linalg.svd(a, full_matrices=False, lapack_driver="gesvd")
+    return u @ vt  # (m, n)
+
+
 class RegularizedProcrustes(BaseAlignment):
     """fmralign alignment method: the rotation R (P, P) minimising ||X R - Y||^2 + lam ||R - I||^2.
 
@@ -382,16 +391,21 @@ class RegularizedProcrustes(BaseAlignment):
         X, Y = np.asarray(X, dtype=np.float32), np.asarray(Y, dtype=np.float32)  # (T, P) each
         lam = self.alpha * float(np.einsum("tp,tp->", X, X, dtype=np.float64)) / X.shape[1]
         target = X.T @ Y + np.float32(lam) * np.eye(X.shape[1], dtype=np.float32)  # (P, P)
-        try:  # float32: twice as fast, R orthogonal to 1e-6
-            u, _, vt = scipy.linalg.svd(target, full_matrices=False)  # divide and conquer (LAPACK's gesdd)
-        except np.linalg.LinAlgError:  # gesdd fails to converge on rare matrices; QR iteration (gesvd) does not
-            u, _, vt = scipy.linalg.svd(target, full_matrices=False, lapack_driver="gesvd")
-        self.R = u @ vt  # the orthogonal matrix closest to X'Y + lam I: maximises tr(R'X'Y) + lam tr(R)
+        self.R = nearest_orthogonal(target)  # maximises tr(R'X'Y) + lam tr(R); float32: twice as fast, orthogonal to 1e-6
         return self
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         "`X` (T, P) rotated: (T, P)."
         return np.asarray(X) @ self.R
+
+# %% ../nbs/11_baselines.ipynb #e90494ed
+class StableDetSRM(DetSRM):
+    "fmralign's deterministic SRM (`DetSRM`), each subject's map taken by `nearest_orthogonal` (gesvd where gesdd fails)."
+    def fit(self, X: np.ndarray, S: np.ndarray) -> StableDetSRM:
+        "Fit the orthonormal map W (P, K) minimising ||X - S W'||^2, from data `X` (T, P) and shared response `S` (T, K)."
+        self.Wt = nearest_orthogonal((S.T @ X).T)  # (P, K), as DetSRM.fit computes it
+        return self
+
 
 # %% ../nbs/11_baselines.ipynb #d031e103
 def piece_labels(data: Sequence[np.ndarray], n_pieces: int, seed: int = 0) -> np.ndarray | None:
@@ -424,7 +438,7 @@ class FunctionalAlignment:
     Parameters
     ----------
     method : "procrustes" (rotations onto a group template, pulled toward the identity: `RegularizedProcrustes`) or
-        "srm" (fmralign's deterministic shared response model, `DetSRM`).
+        "srm" (fmralign's deterministic shared response model, `DetSRM`, as `StableDetSRM`).
     pieces : candidate numbers of pieces to align within (`piece_labels`; 1: the whole brain at once). Procrustes
         only: a piecewise SRM has a shared space per piece, not one map per subject.
     alphas : candidate pulls toward the identity (procrustes; 0: plain Procrustes).
@@ -450,7 +464,7 @@ class FunctionalAlignment:
 
     def _alignment(self, param):
         "The fmralign method object of one candidate."
-        return RegularizedProcrustes(param) if self.method == "procrustes" else DetSRM(int(param))
+        return RegularizedProcrustes(param) if self.method == "procrustes" else StableDetSRM(int(param))
 
     def _fit_once(self, data: Sequence[np.ndarray], n_pieces: int, param) -> np.ndarray:
         "Every subject's map into the common space, fitted on `data` [(T, P)] * S: (S, P, F), F = P or K."

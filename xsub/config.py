@@ -20,8 +20,8 @@ import numpy as np
 import torch
 
 from .cli import CommandParser, HelpFormatter, UsageError, spell_flags
-from .data import (NONFINITE_OPTIONS, Runs, SUBJECTS, fetch_sherlock, is_subject_folder, load_folder, load_runs,
-                       not_a_folder, split_runs, split_tail)
+from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, fetch_sherlock, is_subject_folder,
+                       load_folder, load_runs, not_a_folder, split_runs, split_tail)
 from .synthetic import make_synthetic
 
 # %% auto #0
@@ -328,7 +328,8 @@ def gaps_said(config: TrainConfig):
             yield
     finally:  # said also when the loading fails
         for w in said:
-            built_in = config.data_root is None and config.dataset is None and str(w.message).startswith("Dropped")
+            built_in = (config.data_root is None and config.dataset is None
+                        and issubclass(w.category, DroppedRunsWarning))
             warnings.warn(f"{w.message} (on purpose: the built-in data set lacks a few runs, as the real one does)"
                           if built_in else w.message, w.category, stacklevel=3)
 

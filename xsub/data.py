@@ -26,12 +26,12 @@ from .files import atomic_write
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
            'TR_SLACK', 'NONFINITE_OPTIONS', 'SCALE_RATIO', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256',
            'SHERLOCK_TR', 'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder', 'fmri_dir',
-           'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment', 'plan_alignment',
-           'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run', 'run_scales', 'check_scales',
-           'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset',
-           'pearson_r', 'score_runs', 'subject_label', 'run_subjects', 'save_runs', 'subject_files', 'file_subject',
-           'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'delayed', 'data_home',
-           'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
+           'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment', 'DroppedRunsWarning',
+           'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run', 'run_scales',
+           'check_scales', 'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs',
+           'ClipDataset', 'pearson_r', 'score_runs', 'subject_label', 'run_subjects', 'save_runs', 'subject_files',
+           'file_subject', 'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'delayed',
+           'data_home', 'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/02_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -212,6 +212,10 @@ def _sub(subject) -> str:
 TR_SLACK = 2  # TRs by which one run may differ in length across subjects without a word (the real data's 1 to 2)
 
 
+class DroppedRunsWarning(UserWarning):
+    "Runs left out because not every subject has them: a category of its own, to catch or silence by."
+
+
 def plan_alignment(shapes: Mapping[object, Mapping[str, tuple]]) -> Alignment:
     """Keep the runs every subject has, at the shortest subject's length; warn about the runs dropped, and about
     the runs cut by more than `TR_SLACK` TRs.
@@ -253,7 +257,7 @@ def plan_alignment(shapes: Mapping[object, Mapping[str, tuple]]) -> Alignment:
     if dropped:
         listed = "; ".join(f"{n} ({why})" for n, why in dropped.items())
         warnings.warn(f"Dropped {len(dropped)} of {len(all_names)} runs that not every subject "
-                      f"({', '.join(_sub(s) for s in subjects)}) has: {listed}", stacklevel=2)
+                      f"({', '.join(_sub(s) for s in subjects)}) has: {listed}", DroppedRunsWarning, stacklevel=2)
     cut = {name: by for name, by in truncated.items() if max(by.values()) > TR_SLACK}  # more than a TR or two
     if cut:
         listed = "; ".join(f"{n} to {lengths[n]} TRs (" + ", ".join(f"{t} cut from {_sub(s)}" for s, t in by.items())

@@ -18,7 +18,8 @@ import scipy.stats
 import torch
 
 from .files import atomic_write, write_text_atomic
-from .data import FRIENDS_TASK, SUBJECTS, load_runs, parcel_networks, score_runs, zscore_run, zscore_stats
+from .data import (DroppedRunsWarning, FRIENDS_TASK, SUBJECTS, load_runs, parcel_networks, score_runs, zscore_run,
+                       zscore_stats)
 from .models import leave_one_out_mean, predict_runs
 
 try:
@@ -44,7 +45,7 @@ def _raw_runs(root, names: Sequence[str], subjects: Sequence) -> dict[str, np.nd
     movies = [n for n in names if n not in friends]
     runs = {}
     with warnings.catch_warnings():  # runs dropped here were dropped, and said so, when `names` were first loaded
-        warnings.filterwarnings("ignore", message="Dropped ")
+        warnings.simplefilter("ignore", DroppedRunsWarning)
         if friends:
             runs |= load_runs(root, "friends", subjects, seasons={int(n[1:3]) for n in friends}, progress=False)
         if movies:
