@@ -20,14 +20,15 @@ import numpy as np
 import torch
 
 from .cli import CommandParser, HelpFormatter, UsageError, spell_flags
-from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, fetch_sherlock, is_subject_folder,
+from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, fetch_sherlock, is_subject_folder,
                        load_folder, load_runs, not_a_folder, split_runs, split_tail)
 from .synthetic import make_synthetic
 
 # %% auto #0
 __all__ = ['DATASETS', 'RUNTIME_FIELDS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'parse_val_set',
            'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config',
-           'config_changes', 'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data', 'check_data']
+           'config_changes', 'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data',
+           'identical_subjects', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -363,14 +364,30 @@ def load_data(config: TrainConfig, download: bool = True) -> tuple[dict, dict[st
                                            on_nonfinite=config.on_nonfinite) for name in config.val_sets}
 
 
+def identical_subjects(runs: Mapping[str, object], min_r: float = 0.999) -> list[tuple[int, int, float]]:
+    "Pairs of subjects (i, j, r) whose first run correlates above `min_r` over all its TRs and parcels: one brain twice."
+    first = np.asarray(next(iter(runs.values()))[:], dtype=np.float32)  # (S, T, P)
+    flat = first.reshape(len(first), -1)  # (S, T P)
+    flat = flat - flat.mean(1, keepdims=True)
+    norm = np.linalg.norm(flat, axis=1)  # (S,)
+    r = (flat @ flat.T) / np.maximum(np.outer(norm, norm), 1e-12)  # (S, S)
+    return [(int(i), int(j), float(r[i, j])) for i, j in zip(*np.nonzero(np.triu(r > min_r, 1)))]
+
+
 def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
     "Raise a `ValueError` saying what to change unless `train_runs` can train this config (checked before any training)."
     n_subjects = np.shape(next(iter(train_runs.values())))[0] if train_runs else 0
+    labels = list(getattr(train_runs, "subjects", range(1, n_subjects + 1)))
     if n_subjects < 2:
-        labels = list(getattr(train_runs, "subjects", []))
         raise ValueError(f"The data hold {n_subjects} subject{'' if n_subjects == 1 else 's'} {labels or ''}: "
                          f"cross-subject encoding predicts each subject from the others and needs at least 2 (check "
                          f"--subjects and the data folder).")
+    twins = identical_subjects(train_runs)
+    if twins:
+        pairs = "; ".join(f"{_sub(labels[i])} and {_sub(labels[j])} (r = {r:.4f})" for i, j, r in twins)
+        raise ValueError(f"The same data under two subjects' names: {pairs}, over the whole of run "
+                         f"{next(iter(train_runs))!r}. Each one's leave-one-out mean would contain its own data: leave "
+                         f"the copy out (--subjects), or check the files.")
     if config.inner_val:
         inner_train, _ = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
         if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):

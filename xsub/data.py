@@ -24,14 +24,15 @@ from .files import atomic_write
 
 # %% auto #0
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
-           'TR_SLACK', 'NONFINITE_OPTIONS', 'SCALE_RATIO', 'SUBJECT_FILE', 'SHERLOCK_URL', 'SHERLOCK_SHA256',
-           'SHERLOCK_TR', 'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder', 'fmri_dir',
-           'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment', 'DroppedRunsWarning',
-           'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run', 'run_scales',
-           'check_scales', 'constant_stretches', 'cut_constant_stretches', 'Runs', 'align_runs', 'H5Run', 'load_runs',
-           'ClipDataset', 'pearson_r', 'score_runs', 'subject_label', 'run_subjects', 'save_runs', 'subject_files',
-           'file_subject', 'is_subject_folder', 'load_folder', 'tail_length', 'split_tail', 'split_runs', 'delayed',
-           'data_home', 'sha256sum', 'fetch_file', 'sherlock_files', 'fetch_sherlock']
+           'TR_SLACK', 'NONFINITE_OPTIONS', 'SCALE_RATIO', 'LEVEL_RATIO', 'SUBJECT_FILE', 'SHERLOCK_URL',
+           'SHERLOCK_SHA256', 'SHERLOCK_TR', 'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder',
+           'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment',
+           'DroppedRunsWarning', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run',
+           'run_scales', 'run_levels', 'check_scales', 'constant_stretches', 'cut_constant_stretches', 'Runs',
+           'align_runs', 'H5Run', 'load_runs', 'ClipDataset', 'pearson_r', 'score_runs', 'subject_label',
+           'run_subjects', 'save_runs', 'subject_files', 'file_subject', 'is_subject_folder', 'load_folder',
+           'tail_length', 'split_tail', 'split_runs', 'delayed', 'data_home', 'sha256sum', 'fetch_file',
+           'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/02_data.ipynb #280f0208
 SUBJECTS: tuple[int, ...] = (1, 2, 3, 5)  # subjects in the Algonauts 2025 release
@@ -47,7 +48,7 @@ SCHAEFER_1000_BLOCKS: tuple[tuple[str, int], ...] = (  # (network, parcels) in l
     ("Vis", 81), ("SomMot", 91), ("DorsAttn", 61), ("SalVentAttn", 55), ("Limbic", 29), ("Cont", 57),
     ("Default", 126),  # left hemisphere, 1-500
     ("Vis", 81), ("SomMot", 103), ("DorsAttn", 61), ("SalVentAttn", 66), ("Limbic", 31), ("Cont", 70),
-    ("Default", 86), ("Cont", 2),  # right hemisphere, 501-1000: parcels 999-1000 are RH_Cont_PCC_1/2
+    ("Default", 86), ("Cont", 2),  # right hemisphere, 501-1000: parcels 999-1000 are RH_Cont_pCun_2 and _4
 )
 
 # %% ../nbs/02_data.ipynb #39cb3bde
@@ -309,6 +310,7 @@ def zscore_run(run: np.ndarray) -> np.ndarray:
 
 # %% ../nbs/02_data.ipynb #c5a1e002
 SCALE_RATIO = 3.0  # typical parcel stds further apart than this: the values are not on one scale
+LEVEL_RATIO = 1.0  # a run whose parcels' means sit further than this many stds from the subject's others: another level
 
 
 def run_scales(runs: Mapping[str, object], n_trs: int = 200) -> np.ndarray:
@@ -317,8 +319,19 @@ def run_scales(runs: Mapping[str, object], n_trs: int = 200) -> np.ndarray:
                      for run in runs.values()], axis=1)  # (S, R)
 
 
-def check_scales(runs: Mapping[str, object], subjects: Sequence | None = None, ratio: float = SCALE_RATIO) -> str | None:
-    "Warn (and return the message) if subjects, or one subject's runs, differ in scale by more than `ratio`; else None."
+def run_levels(runs: Mapping[str, object], n_trs: int = 200) -> np.ndarray:
+    """How far each subject's every run sits from the subject's runs' average level: the median over parcels of
+    |its mean - the mean of the runs' means| / its std, over the first `n_trs` TRs, (S, R)."""
+    parts = [np.asarray(run[:, :n_trs], dtype=np.float64) for run in runs.values()]  # R x (S, t, P)
+    means = np.stack([x.mean(1) for x in parts], 1)  # (S, R, P)
+    stds = np.stack([x.std(1) for x in parts], 1)  # (S, R, P)
+    return np.median(np.abs(means - means.mean(1, keepdims=True)) / np.maximum(stds, 1e-12), axis=2)  # (S, R)
+
+
+def check_scales(runs: Mapping[str, object], subjects: Sequence | None = None, ratio: float = SCALE_RATIO,
+                 level_ratio: float = LEVEL_RATIO) -> str | None:
+    """Warn (and return the message) if subjects, or one subject's runs, differ in scale by more than `ratio`, or a
+    subject's runs sit at levels further apart than `level_ratio` of their stds; else None."""
     if not runs:
         return None
     scales = run_scales(runs)  # (S, R)
@@ -330,11 +343,14 @@ def check_scales(runs: Mapping[str, object], subjects: Sequence | None = None, r
         found.append("typical parcel std " + ", ".join(f"{_sub(s)} {v:.3g}" for s, v in zip(subjects, typical)))
     found += [f"{_sub(s)}'s runs from {scales[i].min():.3g} to {scales[i].max():.3g}"
               for i, s in enumerate(subjects) if spread[i] > ratio]
+    levels = run_levels(runs)  # (S, R)
+    found += [f"{_sub(s)}'s runs up to {levels[i].max():.2g} stds from their average level"
+              for i, s in enumerate(subjects) if levels[i].max() > level_ratio]
     if not found:
         return None
     message = (f"The values are not on one scale ({'; '.join(found)}): the leave-one-out mean and the model would "
-               f"weigh the loudest subject or run most. Z-score each parcel of each run (zscore=True; xsub_train and "
-               f"the other commands do unless --no-zscore).")
+               f"weigh the loudest subject or run most, and r over runs joined in time would reward the runs' levels. "
+               f"Z-score each parcel of each run (zscore=True; xsub_train and the other commands do unless --no-zscore).")
     warnings.warn(message, stacklevel=2)
     return message
 

@@ -205,11 +205,12 @@ def evaluate(model: torch.nn.Module, val_sets: Mapping[str, Mapping[str, object]
 # %% ../nbs/07_evaluate.ipynb #2897b4e6
 def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = 1000, min_shift: int | None = None,
                seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(observed r (S, P), null r (n_draws, S, P)): r with the target circularly shifted in time by random offsets.
+    """(observed r (S, P), null r (draws, S, P)): r with the target circularly shifted in time by random offsets.
 
     A circular shift keeps each series' autocorrelation and breaks only its alignment with the prediction, the null of
     the inter-subject correlation literature. Every shift at once through the FFT (circular cross-correlation); the
-    same shift for every subject and parcel of a draw, offsets of at least `min_shift` TRs (default T // 10) each way.
+    same shift for every subject and parcel of a draw, offsets of at least `min_shift` TRs (default T // 10) each way:
+    `n_draws` random ones, or every one once where there are no more than `n_draws` (an exact test).
     """
     x, y = (zscore_run(np.array(v, dtype=np.float64)) for v in (pred, target))  # (S, T, P), a float64 copy each
     n_trs = x.shape[1]
@@ -217,13 +218,16 @@ def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = 1000, min_sh
     if not 0 < min_shift <= n_trs - min_shift:
         raise ValueError(f"min_shift={min_shift} leaves no circular shift of a series of {n_trs} TRs.")
     cross = np.fft.irfft(np.conj(np.fft.rfft(x, axis=1)) * np.fft.rfft(y, axis=1), n=n_trs, axis=1) / n_trs  # (S, T, P)
-    shifts = np.random.default_rng(seed).integers(min_shift, n_trs - min_shift + 1, size=n_draws)  # (n_draws,)
-    return cross[:, 0], np.moveaxis(cross[:, shifts], 1, 0)  # (S, P), (n_draws, S, P): lag 0 is the observed r
+    shifts = np.arange(min_shift, n_trs - min_shift + 1)  # (draws,): every allowed shift once, where few
+    if len(shifts) > n_draws:  # many: random ones
+        shifts = np.random.default_rng(seed).integers(min_shift, n_trs - min_shift + 1, size=n_draws)  # (n_draws,)
+    return cross[:, 0], np.moveaxis(cross[:, shifts], 1, 0)  # (S, P), (draws, S, P): lag 0 is the observed r
 
 
 def swap_null(pred_a: np.ndarray, pred_b: np.ndarray, target: np.ndarray, n_draws: int = 1000, block: int = 40,
               seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(observed r_a - r_b (S, P), null (n_draws, S, P)): the two predictions swapped in random blocks of `block` TRs.
+    """(observed r_a - r_b (S, P), null (draws, S, P)): the two predictions swapped in random blocks of `block` TRs
+    (`n_draws` random patterns, or every pattern but none once where there are no more: an exact test).
 
     Under "a and b predict equally well" they are exchangeable; swapping whole blocks (default 40 TRs, about a minute)
     keeps the autocorrelation within them. Vectorised through per-block sums: a draw costs a matrix product.
@@ -243,14 +247,18 @@ def swap_null(pred_a: np.ndarray, pred_b: np.ndarray, target: np.ndarray, n_draw
         with np.errstate(invalid="ignore", divide="ignore"):
             return (n_trs * s_xy - s_x * sy) / np.sqrt((n_trs * s_xx - s_x ** 2) * (n_trs * syy - sy ** 2))
 
-    swap = np.random.default_rng(seed).integers(0, 2, size=(n_draws, len(edges))).astype(np.float64)  # (n_draws, B)
+    n_blocks = len(edges)
+    if 2 ** n_blocks - 1 <= n_draws:  # few blocks: every swap pattern but the observed one (none swapped), once
+        swap = ((np.arange(1, 2 ** n_blocks)[:, None] >> np.arange(n_blocks)) & 1).astype(np.float64)  # (2^B - 1, B)
+    else:
+        swap = np.random.default_rng(seed).integers(0, 2, size=(n_draws, n_blocks)).astype(np.float64)  # (n_draws, B)
     totals = {k: v.sum(0) for k, v in sums.items()}  # (S * P,)
     moved = {k: swap @ (sums[other] - sums[k]) for k, other in (("a", "b"), ("aa", "bb"), ("ay", "by"))}  # (n_draws, S * P)
     r_a = r(totals["a"] + moved["a"], totals["aa"] + moved["aa"], totals["ay"] + moved["ay"])
     r_b = r(totals["b"] - moved["a"], totals["bb"] - moved["aa"], totals["by"] - moved["ay"])
     observed = r(totals["a"], totals["aa"], totals["ay"]) - r(totals["b"], totals["bb"], totals["by"])
     shape = (n_subjects, n_parcels)
-    return observed.reshape(shape), (r_a - r_b).reshape((n_draws,) + shape)
+    return observed.reshape(shape), (r_a - r_b).reshape((len(swap),) + shape)
 
 
 def parcel_columns(runs: Mapping[str, object], names: Sequence[str], part: slice) -> np.ndarray:

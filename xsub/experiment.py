@@ -6,10 +6,12 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import shutil
 import sys
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -28,8 +30,9 @@ from .train import barrier, distributed, fit_model, init_distributed, load_check
 from .plotting import parcel_labels
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'PREDICT_FILES', 'run_files', 'check_run_folder', 'stored_config', 'checked_data', 'trained_subjects',
-           'check_run_data', 'run_experiment', 'train_parser', 'xsub_train', 'predict_folder', 'xsub_predict']
+__all__ = ['RUN_FILES', 'PREDICT_FILES', 'run_files', 'check_run_folder', 'stored_config', 'copied_runs', 'checked_data',
+           'trained_subjects', 'check_run_data', 'run_experiment', 'train_parser', 'xsub_train', 'predict_folder',
+           'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
 RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
@@ -68,6 +71,17 @@ def stored_config(folder: str | os.PathLike) -> TrainConfig:
         raise UsageError(f"{path} is not an xsub_train config ({e}); it is damaged or from another version.") from None
 
 # %% ../nbs/10_experiment.ipynb #c1f0a7d2
+def copied_runs(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping]) -> list[tuple[str, str, str]]:
+    "(validation set, validated run, training run) for every validated run whose data a training run repeats exactly."
+    def fingerprint(run) -> tuple:  # shape and a hash of the first 20 TRs of every subject: equal for copies
+        return np.shape(run), hashlib.sha1(np.ascontiguousarray(run[:, :20], dtype=np.float32).tobytes()).digest()
+    first = {}
+    for name, run in train_runs.items():
+        first.setdefault(fingerprint(run), name)
+    return [(set_name, name, first[key]) for set_name, val in val_sets.items() for name, run in val.items()
+            if (key := fingerprint(run)) in first and np.array_equal(run[:], train_runs[first[key]][:])]
+
+
 def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = None, download: bool = True,
                  train_model: bool = True) -> tuple[Runs, dict[str, Runs]]:
     """(training runs, {set: runs}) read and split as `xsub_train` does, refused (a `ValueError`) unless they can serve `config`.
@@ -89,6 +103,11 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
             raise ValueError(f"Validation set {set_name}: runs {odd} (S, T, P) differ from the training runs in subjects "
                              f"or parcels (S={n_subjects}, P={n_parcels}): every run must hold the same subjects in the "
                              f"same parcellation.")
+    copies = copied_runs(train_runs, val_sets)
+    if copies:
+        raise ValueError("Validated runs that repeat a training run's data exactly: " + "; ".join(
+            f"{run} ({set_name}) = training run {source}" for set_name, run, source in copies) + ". Their r would score "
+            "a fit to its own data: leave the copies out of the data folder, or out of --val-runs.")
     return train_runs, val_sets
 
 
@@ -322,7 +341,18 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     if not data:
         raise ValueError(f"{data_root}: no run that every subject ({', '.join(subjects)}) has"
                          + (f" among {list(runs)}" if runs else "") + ".")
+    absent = [n for n in runs or () if n not in data]
+    if absent:  # asked for, but not every subject has it: predicting the rest would pass over it in silence
+        raise ValueError(f"{data_root}: not every subject ({', '.join(subjects)}) has run {', '.join(absent)} (asked for "
+                         f"by --runs); the runs they all have: {', '.join(sorted(data))}.")
     check_run_data(run_dir, data, str(data_root))  # before any prediction
+    if config.data_root and Path(data_root).resolve() == Path(config.data_root).resolve():
+        trained = [n for n in data if n not in config.val_runs] if config.val_runs else list(data)
+        if trained:  # scores, but not held-out ones
+            part = "these runs" if config.val_runs else "the first part of every run"
+            warnings.warn(f"--data-root {data_root} is the folder the model in {run_dir} was trained on, and it trained on "
+                          f"{part}: the r of {', '.join(trained[:3])}{' ...' if len(trained) > 3 else ''} is not a "
+                          f"held-out score (the run's own parcels.csv has the validated r).", stacklevel=2)
     n_parcels = np.shape(next(iter(data.values())))[2]
     predictions = predict_runs(model, data)  # {run: (S, T, P)}
     baseline = leave_one_out_predictions(data)

@@ -206,7 +206,7 @@ def parcel_means(img: nib.Nifti1Image | str | os.PathLike, atlas: ParcelAtlas) -
 
 # %% ../nbs/09_plotting.ipynb #ddf50797
 def save_figure(fig, out: str | os.PathLike, dpi: int = 200) -> Path:
-    "Save a matplotlib figure or nilearn display to `out` atomically (`xsub.data.atomic_write`); returns the path."
+    "Save a matplotlib figure or nilearn display to `out` atomically (`xsub.files.atomic_write`); returns the path."
     display = hasattr(fig, "frame_axes")
     fig = fig.frame_axes.figure if display else fig  # nilearn display -> its figure
     out = Path(out)

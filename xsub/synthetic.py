@@ -214,7 +214,7 @@ def subject_runs(cfg: SyntheticConfig, seed: int, subject: int, task: str) -> di
 
 # %% ../nbs/03_synthetic.ipynb #26c5d071
 def _atomic_h5(path: Path, write) -> None:
-    "Write an h5 file through `write(h5file)`, atomically (`xsub.data.atomic_write`)."
+    "Write an h5 file through `write(h5file)`, atomically (`xsub.files.atomic_write`)."
     with atomic_write(path) as tmp, h5py.File(tmp, "w", track_order=True) as f:
         write(f)
 

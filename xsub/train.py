@@ -56,7 +56,7 @@ def keep_freed_memory() -> bool:
 
 # %% ../nbs/08_train.ipynb #cb73b8be
 def save_checkpoint(path: str | os.PathLike, state: dict) -> Path:
-    "Write `state` to `path` atomically (`xsub.data.atomic_write`)."
+    "Write `state` to `path` atomically (`xsub.files.atomic_write`)."
     with atomic_write(path) as tmp:
         torch.save(state, tmp)
     return Path(path)
