@@ -768,25 +768,25 @@ def difference_significance(pred_a: Mapping[str, np.ndarray], pred_b: Mapping[st
     n_trs = sum(np.shape(runs[n])[1] for n in names)
     chunk = max(1, int(max_bytes // (n_subjects * 8 * (2 * n_draws + 6 * n_trs))))  # parcels per chunk
 
-    observed_sum, null_sum, p_parcels = 0.0, np.zeros(n_draws), []
+    observed_sum, null_sum, p_parcels = 0.0, 0.0, []
     for start in range(0, n_parcels, chunk):
         part = slice(start, start + chunk)
         observed, null = swap_null(*(parcel_columns(x, names, part) for x in (pred_a, pred_b, runs)), n_draws, block,
-                                   seed)  # (S, c), (n_draws, S, c)
+                                   seed)  # (S, c), (draws, S, c): fewer draws where there are fewer swap patterns
         observed_sum += float(np.nansum(observed))
-        null_sum += np.nansum(null, axis=(1, 2))
+        null_sum = null_sum + np.nansum(null, axis=(1, 2))  # (draws,)
         p_parcels.append(p_value(observed.mean(0), null.mean(1)))  # (c,) for the subject mean
     q = scipy.stats.false_discovery_control(np.concatenate(p_parcels))  # (P,)
     n_values = n_subjects * n_parcels
     return {"difference": observed_sum / n_values, "p": float(p_value(observed_sum, null_sum)),
-            "parcels_q05": int((q < 0.05).sum()), "parcels": int(n_parcels)}
+            "parcels_q05": int((q < 0.05).sum()), "parcels": int(n_parcels), "draws": len(null_sum)}
 
 
 def comparison_significance(predictions: Mapping[str, Mapping[str, np.ndarray]], runs: Mapping[str, object],
                             scores: Mapping[str, np.ndarray], seed: int = 0, n_draws: int = 1000) -> dict:
     """Block-swap tests of one validation set: every method against the leave-one-out mean, and the model against the
     best baseline (by mean r), one-sided in the direction of the difference."""
-    out = {"test": f"block swaps of 40 TRs, {n_draws} draws; p one-sided (for model_vs_best_baseline in the direction "
+    out = {"test": f"block swaps of 40 TRs, {n_draws} draws (every swap pattern once where there are fewer); p one-sided (for model_vs_best_baseline in the direction "
                    f"of the difference); parcels_q05: parcels whose subject-mean difference has BH q < 0.05",
            "vs_loo_mean": {m: difference_significance(pred, predictions["loo_mean"], runs, n_draws, seed=seed)
                            for m, pred in predictions.items() if m != "loo_mean"} if "loo_mean" in predictions else {}}
