@@ -786,8 +786,9 @@ def comparison_significance(predictions: Mapping[str, Mapping[str, np.ndarray]],
                             scores: Mapping[str, np.ndarray], seed: int = 0, n_draws: int = 1000) -> dict:
     """Block-swap tests of one validation set: every method against the leave-one-out mean, and the model against the
     best baseline (by mean r), one-sided in the direction of the difference."""
-    out = {"test": f"block swaps of 40 TRs, {n_draws} draws (every swap pattern once where there are fewer); p one-sided (for model_vs_best_baseline in the direction "
-                   f"of the difference); parcels_q05: parcels whose subject-mean difference has BH q < 0.05",
+    out = {"test": f"block swaps of 40 TRs, {n_draws} draws (every swap pattern once where there are fewer); p "
+                   f"one-sided (for model_vs_best_baseline in the direction of the difference); parcels_q05: parcels "
+                   f"whose subject-mean difference has BH q < 0.05",
            "vs_loo_mean": {m: difference_significance(pred, predictions["loo_mean"], runs, n_draws, seed=seed)
                            for m, pred in predictions.items() if m != "loo_mean"} if "loo_mean" in predictions else {}}
     baselines = [m for m in predictions if m != "model"]

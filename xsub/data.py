@@ -28,8 +28,8 @@ __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS
            'SHERLOCK_SHA256', 'SHERLOCK_TR', 'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder',
            'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment',
            'DroppedRunsWarning', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run',
-           'run_scales', 'run_levels', 'check_scales', 'constant_stretches', 'cut_constant_stretches', 'Runs',
-           'align_runs', 'H5Run', 'load_runs', 'ClipDataset', 'pearson_r', 'score_runs', 'subject_label',
+           'run_stats', 'run_scales', 'run_levels', 'check_scales', 'constant_stretches', 'cut_constant_stretches',
+           'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset', 'pearson_r', 'score_runs', 'subject_label',
            'run_subjects', 'save_runs', 'subject_files', 'file_subject', 'is_subject_folder', 'load_folder',
            'tail_length', 'split_tail', 'split_runs', 'delayed', 'data_home', 'sha256sum', 'fetch_file',
            'sherlock_files', 'fetch_sherlock']
@@ -313,19 +313,31 @@ SCALE_RATIO = 3.0  # typical parcel stds further apart than this: the values are
 LEVEL_RATIO = 1.0  # a run whose parcels' means sit further than this many stds from the subject's others: another level
 
 
+def run_stats(runs: Mapping[str, object], n_trs: int = 200) -> tuple[np.ndarray, np.ndarray]:
+    "Every subject's every run's parcel means and stds over its first `n_trs` TRs: (S, R, P) each, one read per run."
+    parts = [np.asarray(run[:, :n_trs], dtype=np.float64) for run in runs.values()]  # R x (S, t, P)
+    return np.stack([x.mean(1) for x in parts], 1), np.stack([x.std(1) for x in parts], 1)  # (S, R, P) each
+
+
+def _scales(stds: np.ndarray) -> np.ndarray:
+    "(S, R): the median over parcels of `stds` (S, R, P)."
+    return np.median(stds, axis=2)
+
+
+def _levels(means: np.ndarray, stds: np.ndarray) -> np.ndarray:
+    "(S, R): the median over parcels of |a run's mean - the mean of the subject's runs' means| / its std."
+    return np.median(np.abs(means - means.mean(1, keepdims=True)) / np.maximum(stds, 1e-12), axis=2)
+
+
 def run_scales(runs: Mapping[str, object], n_trs: int = 200) -> np.ndarray:
     "Typical scale of every subject's every run: the median over parcels of the std over its first `n_trs` TRs, (S, R)."
-    return np.stack([np.median(np.asarray(run[:, :n_trs], dtype=np.float64).std(axis=1), axis=1)  # (S,)
-                     for run in runs.values()], axis=1)  # (S, R)
+    return _scales(run_stats(runs, n_trs)[1])
 
 
 def run_levels(runs: Mapping[str, object], n_trs: int = 200) -> np.ndarray:
     """How far each subject's every run sits from the subject's runs' average level: the median over parcels of
     |its mean - the mean of the runs' means| / its std, over the first `n_trs` TRs, (S, R)."""
-    parts = [np.asarray(run[:, :n_trs], dtype=np.float64) for run in runs.values()]  # R x (S, t, P)
-    means = np.stack([x.mean(1) for x in parts], 1)  # (S, R, P)
-    stds = np.stack([x.std(1) for x in parts], 1)  # (S, R, P)
-    return np.median(np.abs(means - means.mean(1, keepdims=True)) / np.maximum(stds, 1e-12), axis=2)  # (S, R)
+    return _levels(*run_stats(runs, n_trs))
 
 
 def check_scales(runs: Mapping[str, object], subjects: Sequence | None = None, ratio: float = SCALE_RATIO,
@@ -334,7 +346,8 @@ def check_scales(runs: Mapping[str, object], subjects: Sequence | None = None, r
     subject's runs sit at levels further apart than `level_ratio` of their stds; else None."""
     if not runs:
         return None
-    scales = run_scales(runs)  # (S, R)
+    means, stds = run_stats(runs)  # (S, R, P) each: every run's first TRs read once for both checks
+    scales = _scales(stds)  # (S, R), as run_scales
     subjects = list(subjects if subjects is not None else getattr(runs, "subjects", range(1, len(scales) + 1)))
     typical = np.median(scales, axis=1)  # (S,)
     spread = scales.max(1) / np.maximum(scales.min(1), 1e-12)  # (S,) largest over smallest run of each subject
@@ -343,7 +356,7 @@ def check_scales(runs: Mapping[str, object], subjects: Sequence | None = None, r
         found.append("typical parcel std " + ", ".join(f"{_sub(s)} {v:.3g}" for s, v in zip(subjects, typical)))
     found += [f"{_sub(s)}'s runs from {scales[i].min():.3g} to {scales[i].max():.3g}"
               for i, s in enumerate(subjects) if spread[i] > ratio]
-    levels = run_levels(runs)  # (S, R)
+    levels = _levels(means, stds)  # (S, R), as run_levels
     found += [f"{_sub(s)}'s runs up to {levels[i].max():.2g} stds from their average level"
               for i, s in enumerate(subjects) if levels[i].max() > level_ratio]
     if not found:
