@@ -132,6 +132,18 @@ def test_xsub_train_on_a_generic_folder(tmp_path):
     assert metrics["data"]["val_trs"] == {"tail-0.3": 90}  # exactly the last 30%
 
 
+def test_xsub_train_warns_once_of_a_subject_out_of_time(tmp_path):
+    rng = np.random.default_rng(0)
+    shared = rng.standard_normal((1, 300, 30))
+    x = (shared + rng.standard_normal((4, 300, 30))).astype(np.float32)  # (S, T, P): a shared signal plus noise
+    x[3] = x[3, ::-1]  # sub-04's run reversed in time: warned (p 0.93; such a subject is warned 3 times in 4)
+    save_runs({"movie": x}, tmp_path / "data")
+    r = xsub_cli("xsub_train", "--data-root", str(tmp_path / "data"), "--val-tail", "0.3", "--out", str(tmp_path / "run"),
+                 "--epochs", "1", "--samples-per-epoch", "32", "--no-progress")
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert r.stderr.count("Not time-locked with the others over run 'movie': sub-04 (r = ") == 1, r.stderr[-3000:]
+
+
 @pytest.mark.parametrize("args, message", [
     (["--val-tail", "1.5"], "--val-tail 1.5: use a fraction strictly between 0 and 1"),
     (["--val-tail", "0.95"], "No training clip fits"),
@@ -151,3 +163,38 @@ def test_xsub_train_dataset_sherlock(tmp_path):
     metrics = json.loads((out / "metrics.json").read_text())
     assert metrics["data"]["source"] == "dataset sherlock" and metrics["data"]["val_trs"] == {"tail-0.3": 578}
     assert len(metrics["subjects"]) == 16 and "baseline" in metrics["sets"]["tail-0.3"]
+
+
+QTAB = data_home() / "qtab_dev"
+needs_qtab = pytest.mark.skipif(not (QTAB / "sub-0001.h5").is_file(),
+                                reason=f"QTAB files not in {QTAB}: set XSUB_DATA to a folder holding qtab_dev/ "
+                                       f"(CI: ../shared/datasets)")
+
+
+@needs_sherlock
+@needs_qtab
+def test_time_locking_warns_on_shifted_subjects_never_on_real_ones():
+    "No real subject of either data set is warned as not time-locked; reversed or shifted ones are (04_config's numbers)."
+    import warnings
+    from xsub.config import UNLOCKED_P, TrainConfig, UnlockedSubjectWarning, check_data, load_data, time_locking
+    labels = tuple(sorted(p.stem for p in QTAB.glob("sub-*.h5")))
+    config = TrainConfig(data_root=str(QTAB), subjects=labels, progress=False)
+    (qtab,) = load_data(config)[0].values()  # (96, 253, 293): xsub_train's training part
+    sherlock = fetch_sherlock(progress=False)["sherlock"]  # (16, 1926, 481)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnlockedSubjectWarning)
+        check_data(config, {"partlycloudy": qtab})
+    p_real = {f"qtab {len(qtab)}": time_locking(qtab)[1].max()}
+    p_real |= {f"sherlock {s} x {t}": time_locking(sherlock[:s, :t])[1].max() for s in (4, 16) for t in (266, 700)}
+    assert max(p_real.values()) < UNLOCKED_P, p_real
+    assert p_real["qtab 96"] < 0.01 and p_real["sherlock 4 x 266"] < 0.15, p_real  # the notebook's 0.005 and 0.13
+
+    def p_first(x: np.ndarray, change) -> float:  # the first subject's p once `change` is done to it
+        x = x.copy()
+        x[0] = change(x[0])
+        return time_locking(x)[1][0]
+    reverse, late = (lambda a: a[::-1]), (lambda a: np.roll(a, 20, axis=0))
+    p_changed = {"qtab reversed": p_first(qtab[:16], reverse), "qtab 20 TRs late": p_first(qtab[:16], late),
+                 "sherlock 20 TRs late": p_first(sherlock[:, :266], late)}
+    p_changed["sherlock reversed"] = p_first(sherlock[:, :266], reverse)
+    assert min(p_changed.values()) >= UNLOCKED_P, p_changed

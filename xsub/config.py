@@ -25,10 +25,10 @@ from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, 
 from .synthetic import make_synthetic
 
 # %% auto #0
-__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'parse_val_set',
-           'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config',
-           'config_changes', 'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data',
-           'identical_subjects', 'check_data']
+__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
+           'parse_val_set', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device',
+           'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'gaps_said', 'split_data',
+           'load_data', 'identical_subjects', 'UnlockedSubjectWarning', 'time_locking', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -374,6 +374,34 @@ def identical_subjects(runs: Mapping[str, object], min_r: float = 0.999) -> list
     return [(int(i), int(j), float(r[i, j])) for i, j in zip(*np.nonzero(np.triu(r > min_r, 1)))]
 
 
+
+# %% ../nbs/04_config.ipynb #a12114d5
+class UnlockedSubjectWarning(UserWarning):
+    "A subject's data correlate with the others' average no better than at a random time shift."
+
+
+UNLOCKED_P = 0.25  # warn when this fraction of a subject's circular shifts or more correlates as well as its timing
+
+
+def time_locking(run, min_shift: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    """(r, p) of every subject of `run` (S, T, P): its mean over parcels of r with the other subjects' average, and the
+    fraction of its circular time shifts (by at least `min_shift` TRs and a tenth of the run) whose r reaches that."""
+    x = np.asarray(run[:], dtype=np.float64)  # (S, T, P)
+    n_subjects, n_trs, _ = x.shape
+    others = (x.sum(0) - x) / (n_subjects - 1)  # (S, T, P) every subject's leave-one-out mean
+    def standard(a):  # z-scored over time; constant parcels become 0
+        a = a - a.mean(0)
+        return a / np.maximum(a.std(0), 1e-12)
+    r_by_shift = np.stack([np.fft.irfft(np.fft.rfft(standard(x[s]), axis=0) *  # (T, P): r of parcel p at shift k
+                                        np.conj(np.fft.rfft(standard(others[s]), axis=0)), n=n_trs, axis=0).mean(1)
+                           for s in range(n_subjects)]) / n_trs  # (S, T): the mean r at every circular shift
+    distance = np.minimum(np.arange(n_trs), n_trs - np.arange(n_trs))  # (T,) TRs from the recorded timing
+    far = distance >= max(min_shift, n_trs // 10)
+    r = r_by_shift[:, 0]  # (S,) as recorded
+    p = (r_by_shift[:, far] >= r[:, None]).mean(1) if far.any() else np.full(n_subjects, np.nan)
+    return r, p
+
+
 def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
     "Raise a `ValueError` saying what to change unless `train_runs` can train this config (checked before any training)."
     n_subjects = np.shape(next(iter(train_runs.values())))[0] if train_runs else 0
@@ -393,3 +421,14 @@ def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
         if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
             raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
                              f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
+    name, first = next(iter(train_runs.items()))  # refusals first: a warning, then the data's error, would be noise
+    r, p = time_locking(first)  # (S,) each
+    unlocked = [f"{_sub(labels[i])} (r = {r[i]:.3f} as recorded; {p[i]:.0%} of its shifts reach that)"
+                for i in np.flatnonzero(p >= UNLOCKED_P)]
+    if unlocked:
+        said = "; ".join(unlocked[:8]) + (f"; and {len(unlocked) - 8} more" if len(unlocked) > 8 else "")
+        warnings.warn(f"Not time-locked with the others over run {name!r}: {said}. Their data correlate with the other "
+                      f"subjects' average no better than at a random circular time shift: are they recorded against "
+                      f"the same stimulus, from the same start? Their r will be near 0, and they dilute every other "
+                      f"subject's leave-one-out mean.", UnlockedSubjectWarning, stacklevel=2)
+

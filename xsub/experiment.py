@@ -91,7 +91,6 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
     """
     config = with_default_split(config, named_sets=False if runs is not None else None)
     train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
-    check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
     subjects = [_subject(s) for s in run_subjects(train_runs)]
     if config.subjects and len(set(subjects)) != len(config.subjects):
         raise ValueError(f"--subjects {' '.join(map(str, config.subjects))}: {len(config.subjects)} names for the "
@@ -108,6 +107,8 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
         raise ValueError("Validated runs that repeat a training run's data exactly: " + "; ".join(
             f"{run} ({set_name}) = training run {source}" for set_name, run, source in copies) + ". Their r would score "
             "a fit to its own data: leave the copies out of the data folder, or out of --val-runs.")
+    # last: its warning (a subject not time-locked) is for data that pass every refusal
+    check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
     return train_runs, val_sets
 
 
@@ -199,7 +200,8 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
     named_sets = not (config.val_tail or config.val_runs)
     root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies
     subjects = train_runs.subjects
-    result = fit_model(config, train_runs, val_sets, out_dir, resume)  # choices made on an inner split of train_runs only
+    # every choice is made on an inner split of train_runs only; checked_data has checked them
+    result = fit_model(config, train_runs, val_sets, out_dir, resume, check_input=False)
     scores_by_set, predictions_by_set = evaluate(result.model, val_sets, root, config.zscore)
     tests_by_set = {name: parcel_significance(predictions_by_set[name], leave_one_out_predictions(runs), runs,
                                               seed=config.seed) for name, runs in val_sets.items()}  # p and q values

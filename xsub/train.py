@@ -463,7 +463,7 @@ def chosen_epoch(metrics: Sequence[Mapping], set_name: str = "inner", p_value: f
 
 
 def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
-              out_dir: str | os.PathLike | None = None, resume: bool = False) -> TrainResult:
+              out_dir: str | os.PathLike | None = None, resume: bool = False, check_input: bool = True) -> TrainResult:
     """The default recipe: choose the number of gradient epochs on an inner split of `train_runs`, then train on all.
 
     Parameters
@@ -473,13 +473,15 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
     val_sets : {set name: runs} scored every epoch of the choosing run, for the learning curve only.
     out_dir : the final model's folder (default `config.out_dir`); the choosing run goes into its `selection/`.
     resume : continue each part from its last.pt where one exists (a run that was killed): the result is the same.
+    check_input : check the data first (`check_data`); False where the caller has (`run_experiment`).
 
     Returns
     -------
     TrainResult of the final run, with `.selection`, the choosing run (its metrics have the inner and reported r).
     """
     check_config(config, data=False)
-    check_data(config, train_runs)  # before anything is written
+    if check_input:
+        check_data(config, train_runs)  # before anything is written
     out_dir = Path(out_dir if out_dir is not None else config.out_dir)
     main_process = distributed()[0] == 0  # process 0 of a torchrun group (or the only one) writes and prints
 
