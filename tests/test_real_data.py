@@ -132,16 +132,19 @@ def test_xsub_train_on_a_generic_folder(tmp_path):
     assert metrics["data"]["val_trs"] == {"tail-0.3": 90}  # exactly the last 30%
 
 
-def test_xsub_train_warns_once_of_a_subject_out_of_time(tmp_path):
+def test_commands_warn_once_of_a_subject_out_of_time(tmp_path):
     rng = np.random.default_rng(0)
     shared = rng.standard_normal((1, 300, 30))
     x = (shared + rng.standard_normal((4, 300, 30))).astype(np.float32)  # (S, T, P): a shared signal plus noise
-    x[3] = x[3, ::-1]  # sub-04's run reversed in time: warned (p 0.93; such a subject is warned 3 times in 4)
+    x[3] = x[3, ::-1]  # sub-04's run reversed in time: warned (p 0.92; such a subject is warned 3 times in 4)
     save_runs({"movie": x}, tmp_path / "data")
-    r = xsub_cli("xsub_train", "--data-root", str(tmp_path / "data"), "--val-tail", "0.3", "--out", str(tmp_path / "run"),
-                 "--epochs", "1", "--samples-per-epoch", "32", "--no-progress")
-    assert r.returncode == 0, r.stderr[-3000:]
-    assert r.stderr.count("Not time-locked with the others over run 'movie': sub-04 (r = ") == 1, r.stderr[-3000:]
+    quick = ("--epochs", "1", "--samples-per-epoch", "32", "--no-progress")
+    said = "Not time-locked with the others, parcel by parcel, in the training runs: sub-04 in movie (r = "
+    r = xsub_cli("xsub_train", "--data-root", str(tmp_path / "data"), "--out-dir", str(tmp_path / "run"), *quick)
+    assert r.returncode == 0 and r.stderr.count(said) == 1, r.stderr[-3000:]
+    r = xsub_cli("xsub_compare", "--data-root", str(tmp_path / "data"), "--out-dir", str(tmp_path / "cmp"), *quick,
+                 "--methods", "loo_mean", "ridge", "--quiet")  # baselines, then the model trained as xsub_train does
+    assert r.returncode == 0 and r.stderr.count(said) == 1, r.stderr[-3000:]
 
 
 @pytest.mark.parametrize("args, message", [
@@ -176,7 +179,9 @@ needs_qtab = pytest.mark.skipif(not (QTAB / "sub-0001.h5").is_file(),
 def test_time_locking_warns_on_shifted_subjects_never_on_real_ones():
     "No real subject of either data set is warned as not time-locked; reversed or shifted ones are (04_config's numbers)."
     import warnings
-    from xsub.config import UNLOCKED_P, TrainConfig, UnlockedSubjectWarning, check_data, load_data, time_locking
+    from xsub.config import (UNLOCKED_P, TrainConfig, UnlockedSubjectWarning, check_data, load_data, time_locking,
+                             unlocked_subjects)
+    from xsub.data import tail_length
     labels = tuple(sorted(p.stem for p in QTAB.glob("sub-*.h5")))
     config = TrainConfig(data_root=str(QTAB), subjects=labels, progress=False)
     (qtab,) = load_data(config)[0].values()  # (96, 253, 293): xsub_train's training part
@@ -184,6 +189,12 @@ def test_time_locking_warns_on_shifted_subjects_never_on_real_ones():
     with warnings.catch_warnings():
         warnings.simplefilter("error", UnlockedSubjectWarning)
         check_data(config, {"partlycloudy": qtab})
+    (qtab_validated,) = load_data(config)[1]["tail-0.3"].values()  # (96, 114, 293)
+    validated = {"qtab": qtab_validated, "sherlock": sherlock[:, -tail_length(sherlock.shape[1], 0.3):]}
+    # one real participant is out of step over QTAB's validated 91 s (r -0.108, and 0.077 over the training part, the
+    # lowest of the 96): the warning is true of it; no one else in either validated part (114 and 578 TRs)
+    assert [(name, labels[i] if name == "qtab" else i) for name, i, _, _ in unlocked_subjects(validated)] == [
+        ("qtab", "sub-0055")]
     p_real = {f"qtab {len(qtab)}": time_locking(qtab)[1].max()}
     p_real |= {f"sherlock {s} x {t}": time_locking(sherlock[:s, :t])[1].max() for s in (4, 16) for t in (266, 700)}
     assert max(p_real.values()) < UNLOCKED_P, p_real

@@ -35,11 +35,12 @@ from .cli import UsageError, run_command, spell_flags
 from .files import atomic_write, write_text_atomic
 from .data import NETWORKS, SUBJECTS, delayed, load_runs, parcel_networks, pearson_r
 from .synthetic import oracle_r
-from .config import TrainConfig, config_changes, config_parser, data_root, is_algonauts, with_default_split
+from .config import (TrainConfig, UnlockedSubjectWarning, config_changes, config_parser, data_root, is_algonauts,
+                         with_default_split)
 from .models import predict_runs
 from .start import fold_masks
-from .evaluate import (_subject, known_truth, leave_one_out_predictions, p_value, parcel_columns, score_methods,
-                           summarize, swap_null)
+from .evaluate import (FewTRsWarning, _subject, known_truth, leave_one_out_predictions, p_value, parcel_columns,
+                           score_methods, summarize, swap_null)
 from .train import load_model
 from .experiment import _data_summary, check_run_data, checked_data, run_experiment, stored_config
 
@@ -854,7 +855,9 @@ def _main_model(config: TrainConfig, run_dir, train_model: bool, out_dir: Path, 
         return None, read_model_scores(run_dir, subjects), {}
     if not train_model:
         return None, {}, {}
-    with peak_memory() as memory:
+    with peak_memory() as memory, warnings.catch_warnings():
+        for said in (UnlockedSubjectWarning, FewTRsWarning):  # compare has given these for the same data
+            warnings.simplefilter("ignore", said)
         t0 = time.perf_counter()
         done = run_experiment(replace(config, out_dir=str(out_dir / "model")), figures=False, overwrite=True,
                               download=download)

@@ -25,10 +25,11 @@ from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, 
 from .synthetic import make_synthetic
 
 # %% auto #0
-__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
-           'parse_val_set', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device',
-           'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'gaps_said', 'split_data',
-           'load_data', 'identical_subjects', 'UnlockedSubjectWarning', 'time_locking', 'check_data']
+__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'TrainConfig', 'config_parser', 'parse_config',
+           'resolve_device', 'parse_val_set', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field',
+           'check_device', 'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'gaps_said',
+           'split_data', 'load_data', 'identical_subjects', 'UnlockedSubjectWarning', 'time_locking',
+           'unlocked_subjects', 'warn_unlocked', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -373,62 +374,82 @@ def identical_subjects(runs: Mapping[str, object], min_r: float = 0.999) -> list
     r = (flat @ flat.T) / np.maximum(np.outer(norm, norm), 1e-12)  # (S, S)
     return [(int(i), int(j), float(r[i, j])) for i, j in zip(*np.nonzero(np.triu(r > min_r, 1)))]
 
-
-
 # %% ../nbs/04_config.ipynb #a12114d5
 class UnlockedSubjectWarning(UserWarning):
-    "A subject's data correlate with the others' average no better than at a random time shift."
+    "A subject's data correlate with the others' average, parcel by parcel, no better than at a random time shift."
 
 
 UNLOCKED_P = 0.25  # warn when this fraction of a subject's circular shifts or more correlates as well as its timing
+MIN_SHIFTS = 10  # fewer shifts far enough from the recorded timing: p is too coarse, and no warning is given
 
 
-def time_locking(run, min_shift: int = 10) -> tuple[np.ndarray, np.ndarray]:
-    """(r, p) of every subject of `run` (S, T, P): its mean over parcels of r with the other subjects' average, and the
-    fraction of its circular time shifts (by at least `min_shift` TRs and a tenth of the run) whose r reaches that."""
+def _standardized(x: np.ndarray) -> np.ndarray:
+    "`x` (T, P) z-scored over time; constant parcels become 0."
+    x = x - x.mean(0)
+    return x / np.maximum(x.std(0), 1e-12)
+
+
+def time_locking(run: np.ndarray | object, min_shift: int = 10) -> tuple[np.ndarray, np.ndarray]:
+    "(r, p) per subject of `run` (S, T, P): mean r with the others' average, and the share of far time shifts reaching it."
     x = np.asarray(run[:], dtype=np.float64)  # (S, T, P)
     n_subjects, n_trs, _ = x.shape
-    others = (x.sum(0) - x) / (n_subjects - 1)  # (S, T, P) every subject's leave-one-out mean
-    def standard(a):  # z-scored over time; constant parcels become 0
-        a = a - a.mean(0)
-        return a / np.maximum(a.std(0), 1e-12)
-    r_by_shift = np.stack([np.fft.irfft(np.fft.rfft(standard(x[s]), axis=0) *  # (T, P): r of parcel p at shift k
-                                        np.conj(np.fft.rfft(standard(others[s]), axis=0)), n=n_trs, axis=0).mean(1)
-                           for s in range(n_subjects)]) / n_trs  # (S, T): the mean r at every circular shift
+    total = x.sum(0)  # (T, P)
+    r_by_shift = np.empty((n_subjects, n_trs))  # the mean over parcels of r at every circular shift of the subject
+    for s in range(n_subjects):
+        others = (total - x[s]) / (n_subjects - 1)  # (T, P) the subject's leave-one-out mean
+        spectrum = np.fft.rfft(_standardized(x[s]), axis=0) * np.conj(np.fft.rfft(_standardized(others), axis=0))
+        r_by_shift[s] = np.fft.irfft(spectrum, n=n_trs, axis=0).mean(1) / n_trs  # (T,): r of a shift of k TRs
     distance = np.minimum(np.arange(n_trs), n_trs - np.arange(n_trs))  # (T,) TRs from the recorded timing
-    far = distance >= max(min_shift, n_trs // 10)
+    far = distance >= max(min_shift, n_trs // 10)  # nearer shifts look alike: BOLD is slow
     r = r_by_shift[:, 0]  # (S,) as recorded
-    p = (r_by_shift[:, far] >= r[:, None]).mean(1) if far.any() else np.full(n_subjects, np.nan)
+    p = (r_by_shift[:, far] >= r[:, None]).mean(1) if far.sum() >= MIN_SHIFTS else np.full(n_subjects, np.nan)
     return r, p
 
 
+def unlocked_subjects(runs: Mapping[str, object]) -> list[tuple[str, int, float, float]]:
+    "(run, subject index, r, p) wherever a subject of a run is no better time-locked with the others than chance."
+    found = []
+    for name, run in runs.items():
+        r, p = time_locking(run)  # (S,) each; p is NaN on runs too short to test
+        found += [(name, int(i), float(r[i]), float(p[i])) for i in np.flatnonzero(p >= UNLOCKED_P)]
+    return found
+
+
+def warn_unlocked(runs: Mapping[str, object], what: str = "training runs") -> list[tuple[str, int, float, float]]:
+    "Warn (`UnlockedSubjectWarning`, one for all) of the `unlocked_subjects` of `runs`, `what` they are; returns them."
+    found = unlocked_subjects(runs)
+    if not found:
+        return found
+    labels = list(getattr(runs, "subjects", range(1, np.shape(next(iter(runs.values())))[0] + 1)))
+    pair = len(labels) == 2  # each one's "others" is the other: the two are out of step with each other
+    said = "; ".join(f"{f'{_sub(labels[0])} and {_sub(labels[1])}' if pair else _sub(labels[i])} in {name} (r = "
+                     f"{r:.3f} as recorded; {p:.0%} of the shifts reach that)" for name, i, r, p in found[:8])
+    said += f"; and {len(found) - 8} more" if len(found) > 8 else ""
+    warnings.warn(f"Not time-locked with the others, parcel by parcel, in the {what}: {said}. Their data follow the "
+                  f"other subjects' average no better than at a random circular time shift: another stimulus or start, "
+                  f"parcels in another order, or a subject who stopped following (motion, sleep)? Their r will be near 0, "
+                  f"and they dilute every other subject's leave-one-out mean.", UnlockedSubjectWarning, stacklevel=3)
+    return found
+
+
 def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
-    "Raise a `ValueError` saying what to change unless `train_runs` can train this config (checked before any training)."
+    "Refuse (`ValueError`, saying what to change) `train_runs` that cannot train `config`; warn of subjects out of step."
     n_subjects = np.shape(next(iter(train_runs.values())))[0] if train_runs else 0
     labels = list(getattr(train_runs, "subjects", range(1, n_subjects + 1)))
     if n_subjects < 2:
         raise ValueError(f"The data hold {n_subjects} subject{'' if n_subjects == 1 else 's'} {labels or ''}: "
                          f"cross-subject encoding predicts each subject from the others and needs at least 2 (check "
                          f"--subjects and the data folder).")
-    twins = identical_subjects(train_runs)
+    name = max(train_runs, key=lambda n: np.shape(train_runs[n])[1])  # the longest run
+    twins = identical_subjects({name: train_runs[name]})
     if twins:
         pairs = "; ".join(f"{_sub(labels[i])} and {_sub(labels[j])} (r = {r:.4f})" for i, j, r in twins)
-        raise ValueError(f"The same data under two subjects' names: {pairs}, over the whole of run "
-                         f"{next(iter(train_runs))!r}. Each one's leave-one-out mean would contain its own data: leave "
-                         f"the copy out (--subjects), or check the files.")
+        raise ValueError(f"The same data under two subjects' names: {pairs}, over the whole of run {name!r}. Each "
+                         f"one's leave-one-out mean would contain its own data: leave the copy out (--subjects), or "
+                         f"check the files.")
     if config.inner_val:
         inner_train, _ = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
         if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
             raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
                              f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
-    name, first = next(iter(train_runs.items()))  # refusals first: a warning, then the data's error, would be noise
-    r, p = time_locking(first)  # (S,) each
-    unlocked = [f"{_sub(labels[i])} (r = {r[i]:.3f} as recorded; {p[i]:.0%} of its shifts reach that)"
-                for i in np.flatnonzero(p >= UNLOCKED_P)]
-    if unlocked:
-        said = "; ".join(unlocked[:8]) + (f"; and {len(unlocked) - 8} more" if len(unlocked) > 8 else "")
-        warnings.warn(f"Not time-locked with the others over run {name!r}: {said}. Their data correlate with the other "
-                      f"subjects' average no better than at a random circular time shift: are they recorded against "
-                      f"the same stimulus, from the same start? Their r will be near 0, and they dilute every other "
-                      f"subject's leave-one-out mean.", UnlockedSubjectWarning, stacklevel=2)
-
+    warn_unlocked(train_runs)  # after the refusals: a warning, then the data's error, would be noise

@@ -28,9 +28,9 @@ except ImportError:  # Windows
     fcntl = None
 
 # %% auto #0
-__all__ = ['MIN_SCORED_TRS', 'leave_one_out_predictions', 'truth_runs', 'known_truth', 'score_methods', 'subject_ids',
-           'summarize', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate', 'shift_null',
-           'swap_null', 'parcel_columns', 'p_value', 'parcel_significance', 'significance_columns',
+__all__ = ['MIN_SCORED_TRS', 'leave_one_out_predictions', 'truth_runs', 'known_truth', 'FewTRsWarning', 'score_methods',
+           'subject_ids', 'summarize', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate',
+           'shift_null', 'swap_null', 'parcel_columns', 'p_value', 'parcel_significance', 'significance_columns',
            'significance_counts']
 
 # %% ../nbs/07_evaluate.ipynb #8d025ef9
@@ -79,6 +79,10 @@ def known_truth(root, runs: Mapping[str, object], zscore: bool = False) -> dict[
 MIN_SCORED_TRS = 20  # fewer TRs: one parcel's r varies by 0.22 or more around its true value (about 1/sqrt(T))
 
 
+class FewTRsWarning(UserWarning):
+    "r scored over fewer than `MIN_SCORED_TRS` TRs: mostly sampling noise."
+
+
 def score_methods(predictions: Mapping[str, Mapping[str, np.ndarray]], runs: Mapping[str, object],
                   truth: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     "Pearson r `(S, P)` of each method's predictions `{method: {run: (S, T, P)}}`, plus 'oracle' given the truth."
@@ -87,7 +91,7 @@ def score_methods(predictions: Mapping[str, Mapping[str, np.ndarray]], runs: Map
         names = ", ".join(list(runs)[:5]) + (", ..." if len(runs) > 5 else "")
         warnings.warn(f"r scored over {n_trs} TRs ({names}): one parcel's r over so few TRs varies by about 1/sqrt(T) = "
                       f"{1 / np.sqrt(max(n_trs, 1)):.2f} around its true value even where the TRs are independent, and "
-                      f"BOLD's are not. Score {MIN_SCORED_TRS} TRs or more.", stacklevel=2)
+                      f"BOLD's are not. Score {MIN_SCORED_TRS} TRs or more.", FewTRsWarning, stacklevel=2)
     scores = {method: score_runs(pred, runs) for method, pred in predictions.items()}  # {method: (S, P)}
     if truth is not None:
         scores["oracle"] = score_runs(truth, runs)

@@ -22,7 +22,7 @@ from .cli import UsageError, console_script, run_command, spell_flags
 from .files import remove_stale_temp_files, run_lock
 from .data import Runs, is_subject_folder, load_folder, run_subjects
 from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, load_data, receptive_field,
-                         resolve_device, split_data, with_default_split)
+                         resolve_device, split_data, warn_unlocked, with_default_split)
 from .models import predict_runs
 from .evaluate import (_subject, evaluate, leave_one_out_predictions, parcel_significance, save_predictions,
                            score_methods, significance_columns, significance_counts, write_results)
@@ -109,6 +109,8 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
             "a fit to its own data: leave the copies out of the data folder, or out of --val-runs.")
     # last: its warning (a subject not time-locked) is for data that pass every refusal
     check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
+    for set_name, val in val_sets.items():
+        warn_unlocked(val, f"validation set {set_name}")
     return train_runs, val_sets
 
 
@@ -171,7 +173,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     if distributed()[0] != 0:  # another process of a torchrun group: its share of the training, nothing written
         barrier()  # process 0 has checked the folder and loaded (fetched, generated) the data
         train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
-        fit_model(config, train_runs, val_sets, out_dir, resume)
+        fit_model(config, train_runs, val_sets, out_dir, resume, check_input=False)  # process 0 has checked them
         return {}
     if resume:
         changed = config_changes(stored_config(out_dir).to_dict(), config.to_dict())
@@ -348,6 +350,7 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
         raise ValueError(f"{data_root}: not every subject ({', '.join(subjects)}) has run {', '.join(absent)} (asked for "
                          f"by --runs); the runs they all have: {', '.join(sorted(data))}.")
     check_run_data(run_dir, data, str(data_root))  # before any prediction
+    warn_unlocked(data, f"runs of {data_root}")
     if config.data_root and Path(data_root).resolve() == Path(config.data_root).resolve():
         trained = [n for n in data if n not in config.val_runs] if config.val_runs else list(data)
         if trained:  # scores, but not held-out ones
