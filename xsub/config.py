@@ -427,8 +427,8 @@ def warn_unlocked(runs: Mapping[str, object], what: str = "training runs") -> li
     said += f"; and {len(found) - 8} more" if len(found) > 8 else ""
     warnings.warn(f"Not time-locked with the others, parcel by parcel, in the {what}: {said}. Their data follow the "
                   f"other subjects' average no better than at a random circular time shift: another stimulus or start, "
-                  f"parcels in another order, or a subject who stopped following (motion, sleep)? Their r will be near 0, "
-                  f"and they dilute every other subject's leave-one-out mean.", UnlockedSubjectWarning, stacklevel=3)
+                  f"parcels in another order, or a subject who stopped following (motion, sleep)? The leave-one-out mean "
+                  f"scores them near 0, and they dilute every other subject's.", UnlockedSubjectWarning, stacklevel=3)
     return found
 
 
