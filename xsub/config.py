@@ -21,7 +21,7 @@ import torch
 
 from .cli import CommandParser, HelpFormatter, UsageError, spell_flags
 from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, fetch_sherlock, is_subject_folder,
-                       load_folder, load_runs, not_a_folder, split_runs, split_tail)
+                       load_folder, load_runs, not_a_folder, run_subjects, split_runs, split_tail, zscore_run)
 from .synthetic import make_synthetic
 
 # %% auto #0
@@ -383,12 +383,6 @@ UNLOCKED_P = 0.25  # warn when this fraction of a subject's circular shifts or m
 MIN_SHIFTS = 10  # fewer shifts far enough from the recorded timing: p is too coarse, and no warning is given
 
 
-def _standardized(x: np.ndarray) -> np.ndarray:
-    "`x` (T, P) z-scored over time; constant parcels become 0."
-    x = x - x.mean(0)
-    return x / np.maximum(x.std(0), 1e-12)
-
-
 def time_locking(run: np.ndarray | object, min_shift: int = 10) -> tuple[np.ndarray, np.ndarray]:
     "(r, p) per subject of `run` (S, T, P): mean r with the others' average, and the share of far time shifts reaching it."
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P); float32 FFTs: 1.5 times faster than float64, r to 1e-7
@@ -397,7 +391,8 @@ def time_locking(run: np.ndarray | object, min_shift: int = 10) -> tuple[np.ndar
     r_by_shift = np.empty((n_subjects, n_trs))  # the mean over parcels of r at every circular shift of the subject
     for s in range(n_subjects):
         others = (total - x[s]) / (n_subjects - 1)  # (T, P) the subject's leave-one-out mean
-        spectrum = np.fft.rfft(_standardized(x[s]), axis=0) * np.conj(np.fft.rfft(_standardized(others), axis=0))
+        own, mean = zscore_run(np.stack([x[s], others]))  # (T, P) each, a new array z-scored (constant parcels: 0)
+        spectrum = np.fft.rfft(own, axis=0) * np.conj(np.fft.rfft(mean, axis=0))
         r_by_shift[s] = np.fft.irfft(spectrum, n=n_trs, axis=0).mean(1) / n_trs  # (T,): r of a shift of k TRs
     distance = np.minimum(np.arange(n_trs), n_trs - np.arange(n_trs))  # (T,) TRs from the recorded timing
     far = distance >= max(min_shift, n_trs // 10)  # nearer shifts look alike: BOLD is slow
@@ -420,7 +415,7 @@ def warn_unlocked(runs: Mapping[str, object], what: str = "training runs") -> li
     found = unlocked_subjects(runs)
     if not found:
         return found
-    labels = list(getattr(runs, "subjects", range(1, np.shape(next(iter(runs.values())))[0] + 1)))
+    labels = run_subjects(runs)
     pair = len(labels) == 2  # each one's "others" is the other: the two are out of step with each other
     said = "; ".join(f"{f'{_sub(labels[0])} and {_sub(labels[1])}' if pair else _sub(labels[i])} in {name} (r = "
                      f"{r:.3f} as recorded; {p:.0%} of the shifts reach that)" for name, i, r, p in found[:8])
