@@ -122,8 +122,8 @@ def fit_and_score(method: str, n_subjects: int, n_train: int) -> tuple:
         else:
             train, val = cell_data(n_subjects, n_train)
             whole = np.concatenate([train, val], axis=1)  # the cell's training TRs, then the validated part
-            config = TrainConfig(progress=False, out_dir=out_dir, keep_freed_memory=True,
-                                 val_tail=val.shape[1] / whole.shape[1])  # validates exactly the 578 TRs
+            config = TrainConfig(progress=False, out_dir=out_dir, keep_freed_memory=True, zscore=False,  # as given to
+                                 val_tail=val.shape[1] / whole.shape[1])  # every method (z-scored over 1926 TRs); 578 validated
             runs, val_trs = {"sherlock": whole}, val.shape[1]
         with contextlib.redirect_stdout(io.StringIO()):  # the training log
             done = run_experiment(config, runs=runs, figures=False)

@@ -28,15 +28,16 @@ QUICK = dict(epochs=2, samples_per_epoch=32, progress=False)
 
 
 def test_choices_never_read_the_reported_validation_part(tmp_path):
-    "Replacing the validation segment by noise changes no choice: alpha, epochs and the final weights are the same."
+    """Replacing the validation segment by noise changes no choice: alpha, epochs and the final weights are the same.
+    (zscore off: z-scoring uses each whole run's mean and std, the validated TRs' too, as when files are read.)"""
     x = movie(0)
     scrambled = x.copy()
     n_val = 150  # the last 30% of 500 TRs
     scrambled[:, -n_val:] = np.random.default_rng(9).standard_normal(scrambled[:, -n_val:].shape)
     runs = []
     for name, data in (("a", x), ("b", scrambled)):
-        done = run_experiment(TrainConfig(out_dir=str(tmp_path / name), **QUICK), runs={"movie": data}, figures=False)
-        runs.append(done)
+        config = TrainConfig(out_dir=str(tmp_path / name), zscore=False, **QUICK)
+        runs.append(run_experiment(config, runs={"movie": data}, figures=False))
     (a, b) = (json.loads(d["paths"]["metrics"].read_text())["training"] for d in runs)
     assert a["start"]["alpha"] == b["start"]["alpha"] and a["gradient_epochs"] == b["gradient_epochs"]
     assert a["inner_r_by_epoch"] == b["inner_r_by_epoch"]

@@ -328,12 +328,23 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
     fewer = save_runs({n: np.asarray(x)[:3] for n, x in s6.items()}, tmp_path / "three", s6.subjects[:3])
     r = cli(env, "xsub_predict", str(finished), "--data-root", str(fewer), "--out-dir", str(tmp_path / "z"))
     assert r.returncode == 1 and "sub-05" in one_line(r)
-    trained_here = tmp_path / "trained_here"  # the same run, as if trained on the folder it now predicts
+    said = lambda r: r.stderr.split("was trained on")[1].split("held-out")[0]  # the runs the warning names
+    train_runs, _ = load_data(TrainConfig(preset="tiny", progress=False, zscore=False))  # as on disk
+    first = next(iter(train_runs))  # a training episode, saved again elsewhere: known by its data, wherever it lies
+    mixed = save_runs({first: train_runs[first], name: s6[name]}, tmp_path / "mixed", s6.subjects)
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(mixed), "--out-dir", str(tmp_path / "v"), "--quiet")
+    assert r.returncode == 0 and "is not a held-out score" in r.stderr, r.stderr
+    assert first in said(r) and name not in said(r), r.stderr
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(data), "--out-dir", str(tmp_path / "u"), "--quiet")
+    assert "held-out score" not in r.stderr, r.stderr  # the run's own validation episodes
+    trained_here = tmp_path / "trained_here"  # an older run (no signatures), as if trained on the folder it predicts
     shutil.copytree(finished, trained_here)
     config = json.loads((trained_here / "config.json").read_text())
     (trained_here / "config.json").write_text(json.dumps({**config, "data_root": str(data), "val_runs": [name]}))
+    metrics = json.loads((trained_here / "metrics.json").read_text())
+    (trained_here / "metrics.json").write_text(json.dumps({k: v for k, v in metrics.items() if k != "train_signatures"}))
     r = cli(env, "xsub_predict", str(trained_here), "--data-root", str(data), "--out-dir", str(tmp_path / "w"), "--quiet")
-    assert r.returncode == 0 and "is not a held-out score" in r.stderr and name not in r.stderr.split("the r of")[1], r.stderr
+    assert r.returncode == 0 and "is not a held-out score" in r.stderr and name not in said(r), r.stderr
 
 
 def test_a_run_refused_on_its_data_claims_nothing_and_the_retry_runs(env, tmp_path):

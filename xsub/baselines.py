@@ -35,14 +35,14 @@ from .cli import UsageError, run_command, spell_flags
 from .files import atomic_write, write_text_atomic
 from .data import NETWORKS, SUBJECTS, delayed, load_runs, parcel_networks, pearson_r
 from .synthetic import oracle_r
-from .config import (TrainConfig, UnlockedSubjectWarning, config_changes, config_parser, data_root, is_algonauts,
+from .config import (TrainConfig, config_changes, config_parser, data_root, is_algonauts,
                          with_default_split)
 from .models import predict_runs
 from .start import fold_masks
 from .evaluate import (FewTRsWarning, _subject, known_truth, leave_one_out_predictions, p_value, parcel_columns,
                            score_methods, summarize, swap_null)
 from .train import load_model
-from .experiment import _data_summary, check_run_data, checked_data, run_experiment, stored_config
+from .experiment import _data_summary, checked_data, run_experiment, stored_config
 
 # %% auto #0
 __all__ = ['ALIGNMENT_METHODS', 'BASELINES', 'DATA_FIELDS', 'LeaveOneOutMean', 'ridge_weights', 'grouped_cv_alphas',
@@ -844,23 +844,23 @@ def check_run_dir(run_dir: str | Path, config: TrainConfig) -> None:
                              f"flags (they default to the run's), or train the model here (no --run-dir).")
 
 
-def _main_model(config: TrainConfig, run_dir, train_model: bool, out_dir: Path, subjects: Sequence,
+def _main_model(config: TrainConfig, run_dir, train_model: bool, out_dir: Path, checked: tuple,
                 download: bool) -> tuple:
-    "(the main model or None, {set: r (S, P)} read from parcels.csv, {fit_s, peak_mb} of its training or {})."
+    """(the main model or None, {set: r (S, P)} read from parcels.csv, {fit_s, peak_mb} of its training or {}), for the
+    (training runs, {set: runs}) that `checked_data` returned."""
     if run_dir is not None and (Path(run_dir) / "best.pt").is_file():
         return load_model(Path(run_dir) / "best.pt"), {}, {}
     if run_dir is not None:
         warnings.warn(f"{run_dir} has no best.pt: the model's r is read from its parcels.csv, and its block-swap "
                       f"tests are left out.", stacklevel=2)
-        return None, read_model_scores(run_dir, subjects), {}
+        return None, read_model_scores(run_dir, checked[0].subjects), {}
     if not train_model:
         return None, {}, {}
     with peak_memory() as memory, warnings.catch_warnings():
-        for said in (UnlockedSubjectWarning, FewTRsWarning):  # compare has given these for the same data
-            warnings.simplefilter("ignore", said)
+        warnings.simplefilter("ignore", FewTRsWarning)  # compare gives it when it scores the same sets
         t0 = time.perf_counter()
         done = run_experiment(replace(config, out_dir=str(out_dir / "model")), figures=False, overwrite=True,
-                              download=download)
+                              download=download, checked=checked)  # not read or checked again
         fit_s = time.perf_counter() - t0
     return done["result"].model, {}, {"fit_s": fit_s, "peak_mb": memory["peak_mb"]}
 
@@ -943,16 +943,14 @@ def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str
         check_run_dir(run_dir, config)
     out_dir = Path(out_dir)
     trains = train_model and run_dir is None  # the model is trained here: its inner split must fit too
-    train_runs, val_sets = checked_data(config, download=download, train_model=trains)  # xsub_train's reading and split
-    if run_dir is not None:
-        check_run_data(run_dir, train_runs, str(config.data_root or config.dataset or "the data"))
+    train_runs, val_sets = checked_data(config, download=download, train_model=trains, run_dir=run_dir)  # as xsub_train
     subjects = train_runs.subjects
     named_sets = not (config.val_tail or config.val_runs)
     root = data_root(config) if named_sets else None  # whole named runs: the synthetic truth applies
     baselines = default_baselines(progress=config.progress) if baselines is None else baselines
     out_dir.mkdir(parents=True, exist_ok=True)
     fitted, costs = fit_baselines(train_runs, baselines, config.progress)
-    model, model_scores, model_cost = _main_model(config, run_dir, train_model, out_dir, subjects, download)
+    model, model_scores, model_cost = _main_model(config, run_dir, train_model, out_dir, (train_runs, val_sets), download)
     costs = ({"model": model_cost} if model_cost else {}) | costs
     scores_by_set, significance = _score_compared(model, model_scores, fitted, val_sets, root, config, n_draws)
     table = comparison_table(scores_by_set, costs, significance)

@@ -386,6 +386,8 @@ MIN_SHIFTS = 10  # fewer shifts far enough from the recorded timing: p is too co
 def time_locking(run: np.ndarray | object, min_shift: int = 10) -> tuple[np.ndarray, np.ndarray]:
     "(r, p) per subject of `run` (S, T, P): mean r with the others' average, and the share of far time shifts reaching it."
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P); float32 FFTs: 1.5 times faster than float64, r to 1e-7
+    if x.ndim != 3 or len(x) < 2:
+        raise ValueError(f"time_locking: run has shape {x.shape}; expected (subjects >= 2, TRs, parcels).")
     n_subjects, n_trs, _ = x.shape
     total = x.sum(0, dtype=np.float64).astype(np.float32)  # (T, P)
     r_by_shift = np.empty((n_subjects, n_trs))  # the mean over parcels of r at every circular shift of the subject

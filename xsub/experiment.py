@@ -20,9 +20,9 @@ import torch
 
 from .cli import UsageError, console_script, run_command, spell_flags
 from .files import remove_stale_temp_files, run_lock
-from .data import Runs, is_subject_folder, load_folder, run_subjects
-from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, load_data, receptive_field,
-                         resolve_device, split_data, warn_unlocked, with_default_split)
+from .data import Runs, is_subject_folder, load_folder, run_subjects, zscore_run
+from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, is_algonauts, load_data,
+                         receptive_field, resolve_device, split_data, warn_unlocked, with_default_split)
 from .models import predict_runs
 from .evaluate import (_subject, evaluate, leave_one_out_predictions, parcel_significance, save_predictions,
                            score_methods, significance_columns, significance_counts, write_results)
@@ -30,8 +30,9 @@ from .train import barrier, distributed, fit_model, init_distributed, load_check
 from .plotting import parcel_labels
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'PREDICT_FILES', 'run_files', 'check_run_folder', 'stored_config', 'copied_runs', 'checked_data',
-           'trained_subjects', 'check_run_data', 'run_experiment', 'train_parser', 'xsub_train', 'predict_folder',
+__all__ = ['RUN_FILES', 'PREDICT_FILES', 'run_files', 'check_run_folder', 'stored_config', 'copied_runs', 'run_signature',
+           'AtlasAssumedWarning', 'warn_atlas_assumed', 'runs_as_read', 'checked_data', 'trained_subjects',
+           'check_run_data', 'run_experiment', 'train_parser', 'xsub_train', 'trained_runs', 'predict_folder',
            'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
@@ -82,15 +83,48 @@ def copied_runs(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping
             if (key := fingerprint(run)) in first and np.array_equal(run[:], train_runs[first[key]][:])]
 
 
+def run_signature(run, n_trs: int = 8) -> np.ndarray:
+    """(n_trs,) cosines of a run's first TRs (S, T, P) with one fixed random pattern (S, P): equal, to float error, for a
+    copy of the run (saved, read and z-scored again) and for a run and its training part; unrelated runs differ."""
+    head = np.asarray(run[:, :n_trs], dtype=np.float64)  # (S, n, P)
+    pattern = np.random.default_rng(0).standard_normal((head.shape[0], head.shape[2]))  # (S, P)
+    dots = np.einsum("snp,sp->n", head, pattern)  # (n,)
+    return dots / np.maximum(np.linalg.norm(head, axis=(0, 2)) * np.linalg.norm(pattern), 1e-12)
+
+
+class AtlasAssumedWarning(UserWarning):
+    "Data with 1000 parcels in the generic layout, which names no atlas, are taken to be in Schaefer 2018's 1000-parcel 7-network order."
+
+
+def warn_atlas_assumed(config: TrainConfig, n_parcels: int, source: str | os.PathLike) -> bool:
+    "Warn (`AtlasAssumedWarning`) when 1000 parcels of data the config reads from the generic layout are taken for Schaefer's."
+    if n_parcels != 1000 or is_algonauts(config):  # the Algonauts layout names its atlas in every file name
+        return False
+    warnings.warn(f"{source}: 1000 parcels, taken to be the Schaefer 2018 1000-parcel 7-network order (the Algonauts "
+                  f"files') for the means per network, the parcel names and the brain maps; if they are another atlas's "
+                  f"(or the 17-network order), read only the r per parcel.", AtlasAssumedWarning, stacklevel=3)
+    return True
+
+
+def runs_as_read(config: TrainConfig, runs: Mapping[str, object]) -> Runs:
+    """Runs in memory `{run: (S, T, P)}` as `xsub_train` reads files: each subject's parcels z-scored over each whole run
+    when `config.zscore` (in new arrays; the caller's stay as they are), as a `Runs`."""
+    read = {name: zscore_run(np.array(x[:], dtype=np.float32)) if config.zscore else x for name, x in runs.items()}
+    return Runs(read, run_subjects(runs), getattr(runs, "alignment", None))
+
+
 def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = None, download: bool = True,
-                 train_model: bool = True) -> tuple[Runs, dict[str, Runs]]:
+                 train_model: bool = True, run_dir: str | os.PathLike | None = None) -> tuple[Runs, dict[str, Runs]]:
     """(training runs, {set: runs}) read and split as `xsub_train` does, refused (a `ValueError`) unless they can serve `config`.
 
-    Every command calls it before it trains, fits or writes anything. `runs`: data in memory instead of the config's;
-    `train_model=False`: no model is trained (baselines only, or a trained run), so the inner split is not checked.
+    Every command calls it before it trains, fits or writes anything. `runs`: data in memory instead of the config's
+    (z-scored as files are, `runs_as_read`);
+    `train_model=False`: no model is trained (baselines only, or a trained run), so the inner split is not checked;
+    `run_dir`: a trained run the data must fit (`check_run_data`).
     """
     config = with_default_split(config, named_sets=False if runs is not None else None)
-    train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
+    train_runs, val_sets = (split_data(config, runs_as_read(config, runs)) if runs is not None
+                            else load_data(config, download))
     subjects = [_subject(s) for s in run_subjects(train_runs)]
     if config.subjects and len(set(subjects)) != len(config.subjects):
         raise ValueError(f"--subjects {' '.join(map(str, config.subjects))}: {len(config.subjects)} names for the "
@@ -107,6 +141,10 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
         raise ValueError("Validated runs that repeat a training run's data exactly: " + "; ".join(
             f"{run} ({set_name}) = training run {source}" for set_name, run, source in copies) + ". Their r would score "
             "a fit to its own data: leave the copies out of the data folder, or out of --val-runs.")
+    if run_dir is not None:
+        check_run_data(run_dir, train_runs, str(config.data_root or config.dataset or "the data"))
+    if runs is None:
+        warn_atlas_assumed(config, n_parcels, config.data_root)
     # last: its warning (a subject not time-locked) is for data that pass every refusal
     check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
     for set_name, val in val_sets.items():
@@ -150,20 +188,23 @@ def _data_summary(config: TrainConfig, train_runs: Mapping, val_sets: Mapping) -
 
 def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = None,
                    save_predictions_: bool = False, figures: bool = True, resume: bool = False,
-                   overwrite: bool = False, download: bool = True) -> dict:
+                   overwrite: bool = False, download: bool = True, checked: tuple | None = None) -> dict:
     """Train, evaluate and write everything for one config into `config.out_dir`; returns the scores and paths.
 
     Parameters
     ----------
     config : every setting (see `TrainConfig`).
     runs : data in memory, `{run name: (S, T, P)}` (arrays or `Runs`), instead of the data the config names; it is
-        split by `val_tail` (default 0.3) or `val_runs`.
+        z-scored as files are (`config.zscore`: each parcel over each whole run) and split by `val_tail` (default 0.3)
+        or `val_runs`.
     save_predictions_ : also write the predictions of every validation set.
     figures : write the figures of `09_plotting`.
     resume : continue the run in `config.out_dir` (killed, or finished) with its stored settings; only
         `RUNTIME_FIELDS` may differ. The result equals an uninterrupted run's.
     overwrite : replace a run already in `config.out_dir` (once the new settings are checked and the data loaded).
     download : fetch what is missing (a data set, the atlas); False: never touch the network.
+    checked : (training runs, {set: runs}) that `checked_data` returned for this config and `runs`: used as they are,
+        neither read nor checked again (`xsub_compare`, which has read them for its baselines).
 
     In a `torchrun` process group, process 0 does all of the above; the others load the data once it has, train their
     share of every batch (`train`), and return an empty dict.
@@ -172,7 +213,8 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     config = with_default_split(config, named_sets=False if runs is not None else None)  # checked before any I/O
     if distributed()[0] != 0:  # another process of a torchrun group: its share of the training, nothing written
         barrier()  # process 0 has checked the folder and loaded (fetched, generated) the data
-        train_runs, val_sets = split_data(config, runs) if runs is not None else load_data(config, download)
+        train_runs, val_sets = (split_data(config, runs_as_read(config, runs)) if runs is not None
+                                else load_data(config, download))
         fit_model(config, train_runs, val_sets, out_dir, resume, check_input=False)  # process 0 has checked them
         return {}
     if resume:
@@ -184,7 +226,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     with run_lock(out_dir):
         check_run_folder(out_dir, resume, overwrite)
         remove_stale_temp_files(out_dir)  # what a killed write left behind
-        train_runs, val_sets = checked_data(config, runs, download)  # claimed (config.json) only for data that can train
+        train_runs, val_sets = checked or checked_data(config, runs, download)  # claimed only for data that can train
         barrier()  # the other processes of a torchrun group load the data now (from the cache)
         if overwrite:  # every check has passed and the data are in memory: the old run goes now
             for path in run_files(out_dir):
@@ -216,7 +258,8 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
                                              "1000 draws; Benjamini-Hochberg FDR over parcels", "q_below": 0.05,
                                      "parcels": significance_counts(tests, subjects=subjects)}
                               for name, tests in tests_by_set.items()},
-             "subjects": [_subject(s) for s in subjects], "config": config.to_dict()}
+             "subjects": [_subject(s) for s in subjects], "config": config.to_dict(),
+             "train_signatures": {name: run_signature(run).round(8).tolist() for name, run in train_runs.items()}}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
     labels = parcel_labels(download=download, warn=not figures) if n_parcels == 1000 else None  # fetched once
     columns = {name: significance_columns(tests) for name, tests in tests_by_set.items()}
@@ -302,6 +345,21 @@ def xsub_train(argv: Sequence[str] | None = None) -> None:
 PREDICT_FILES = ("predictions.h5", "parcels.csv", "metrics.json")  # what predict_folder writes
 
 
+def trained_runs(run_dir: str | os.PathLike, data: Mapping[str, object], data_root: str | os.PathLike) -> list[str]:
+    """The runs of `data` (read from `data_root`) that the model in `run_dir` trained on, whole or in part: those whose
+    `run_signature` matches a training run's, wherever the files lie; for a run that recorded no signatures (an older
+    run), every run of its own data folder that it did not validate."""
+    stored = json.loads((Path(run_dir) / "metrics.json").read_text()).get("train_signatures")
+    if stored is not None:
+        seen = [np.asarray(v) for v in stored.values()]
+        same = lambda a, b: a.shape == b.shape and np.allclose(a, b, rtol=0, atol=1e-6)  # float error: about 1e-8
+        return [name for name, run in data.items() if any(same(run_signature(run), v) for v in seen)]
+    config = stored_config(run_dir)
+    if not config.data_root or Path(data_root).resolve() != Path(config.data_root).resolve():
+        return []
+    return [n for n in data if n not in config.val_runs] if config.val_runs else list(data)
+
+
 def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out_dir: str | os.PathLike,
                    runs: Sequence[str] | None = None, device: str = "auto", overwrite: bool = False,
                    progress: bool = True) -> dict:
@@ -350,15 +408,16 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
         raise ValueError(f"{data_root}: not every subject ({', '.join(subjects)}) has run {', '.join(absent)} (asked for "
                          f"by --runs); the runs they all have: {', '.join(sorted(data))}.")
     check_run_data(run_dir, data, str(data_root))  # before any prediction
-    warn_unlocked(data, f"runs of {data_root}")
-    if config.data_root and Path(data_root).resolve() == Path(config.data_root).resolve():
-        trained = [n for n in data if n not in config.val_runs] if config.val_runs else list(data)
-        if trained:  # scores, but not held-out ones
-            part = "these runs" if config.val_runs else "the first part of every run"
-            warnings.warn(f"--data-root {data_root} is the folder the model in {run_dir} was trained on, and it trained on "
-                          f"{part}: the r of {', '.join(trained[:3])}{' ...' if len(trained) > 3 else ''} is not a "
-                          f"held-out score (the run's own parcels.csv has the validated r).", stacklevel=2)
     n_parcels = np.shape(next(iter(data.values())))[2]
+    warn_atlas_assumed(config, n_parcels, data_root)  # parcels of a model trained on the Algonauts layout are Schaefer's
+    warn_unlocked(data, f"runs of {data_root}")
+    trained = trained_runs(run_dir, data, data_root)
+    if trained:  # scores, but not held-out ones
+        part = "the first part (before the validated tail) of " if config.val_tail else ""
+        warnings.warn(f"--data-root {data_root}: the model in {run_dir} was trained on {part}the data of "
+                      f"{', '.join(trained[:3])}{' ...' if len(trained) > 3 else ''}: "
+                      f"{'its' if len(trained) == 1 else 'their'} r is not a held-out score "
+                      f"(the run's own parcels.csv has the validated r).", stacklevel=2)
     predictions = predict_runs(model, data)  # {run: (S, T, P)}
     baseline = leave_one_out_predictions(data)
     scores = score_methods({"model": predictions, "baseline": baseline}, data)  # {method: (S, P)}
