@@ -122,3 +122,17 @@ def test_bench_blas_refuses_sizes_it_cannot_fit_in_one_line(args, says):
     r = subprocess.run([sys.executable, str(REPO / "benchmarks" / "bench_blas.py"), *args], capture_output=True,
                        text=True, timeout=120)
     assert r.returncode == 2 and says in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
+def test_bench_swaps_names_every_swap_of_rotated_brains(tmp_path):
+    "A run trained on brains that are each their own rotation: every random swap is named, and no pair as recorded."
+    from xsub.baselines import rotated_responses
+    from xsub.data import save_runs
+    from xsub.experiment import xsub_train
+    data, _ = rotated_responses(n_subjects=5, n_trs=900, n_parcels=40, noise=1.0, seed=2)  # (S, T, P)
+    folder = save_runs({f"run-{k + 1}": data[:, 300 * k:300 * (k + 1)] for k in range(3)}, tmp_path / "data")
+    xsub_train(["--data-root", str(folder), "--val-runs", "run-3", "--epochs", "1", "--samples-per-epoch", "32",
+                "--out-dir", str(tmp_path / "run"), "--offline", "--no-progress"])
+    out = bench("bench_swaps.py", "--run-dir", str(tmp_path / "run"), "--swaps", "3")
+    assert "pairs named as recorded: 0" in out and "3 random swaps: the pair named alone in 3;" in out, out
+    assert re.search(r"pieces of 100 TRs \(3\): a pair named as recorded in 0, the swap found in 3", out), out

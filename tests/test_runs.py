@@ -347,6 +347,30 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
     assert r.returncode == 0 and "is not a held-out score" in r.stderr and name not in said(r), r.stderr
 
 
+
+def test_xsub_predict_tests_time_locking_in_the_models_space_and_names_swapped_subjects(env, tmp_path):
+    """Brains that are each their own rotation of one response: parcel by parcel every subject looks out of step, in
+    the trained model's shared space none is; two subjects' files swapped are named, as a pair, and nobody else."""
+    from xsub.baselines import rotated_responses
+    data, _ = rotated_responses(n_subjects=5, n_trs=900, n_parcels=40, noise=1.0, seed=2)  # (S, T, P)
+    runs = {f"run-{k + 1}": data[:, 300 * k:300 * (k + 1)] for k in range(3)}
+    labels = ["01", "02", "03", "04", "05"]
+    folder = save_runs(runs, tmp_path / "data", labels)
+    r = cli(env, "xsub_train", "--data-root", str(folder), "--val-runs", "run-3", "--epochs", "1", "--samples-per-epoch",
+            "32", "--out-dir", str(tmp_path / "run"), "--offline", "--no-progress")
+    assert r.returncode == 0 and "parcel by parcel" in r.stderr, r.stderr[-3000:]  # before any model: parcel by parcel
+    assert json.loads((tmp_path / "run" / "metrics.json").read_text())["training"]["start"]["encoder"] == "per-subject"
+    predict = lambda root, out: cli(env, "xsub_predict", str(tmp_path / "run"), "--data-root", str(root), "--runs",
+                                    "run-3", "--out-dir", str(tmp_path / out), "--quiet")
+    r = predict(folder, "as_recorded")
+    assert r.returncode == 0 and "Not time-locked" not in r.stderr and "each other's names" not in r.stderr, r.stderr
+    swapped = save_runs({n: x[[1, 0, 2, 3, 4]] for n, x in runs.items()}, tmp_path / "swapped", labels)
+    r = predict(swapped, "swapped")
+    assert r.returncode == 0 and "Data under each other's names" in r.stderr, r.stderr
+    named = r.stderr.split("Data under each other's names")[1].split(". Each one's")[0]
+    assert "sub-01 and sub-02 in run-3" in named and not any(f"sub-0{k}" in named for k in (3, 4, 5)), named
+
+
 def test_a_run_refused_on_its_data_claims_nothing_and_the_retry_runs(env, tmp_path):
     """One subject is refused before any training, leaving no config.json or selection/ behind; once a second
     subject's file is there, the same command runs without --overwrite."""

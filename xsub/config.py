@@ -412,8 +412,10 @@ def unlocked_subjects(runs: Mapping[str, object]) -> list[tuple[str, int, float,
     return found
 
 
-def warn_unlocked(runs: Mapping[str, object], what: str = "training runs") -> list[tuple[str, int, float, float]]:
-    "Warn (`UnlockedSubjectWarning`, one for all) of the `unlocked_subjects` of `runs`, `what` they are; returns them."
+def warn_unlocked(runs: Mapping[str, object], what: str = "training runs",
+                  where: str = "parcel by parcel") -> list[tuple[str, int, float, float]]:
+    """Warn (`UnlockedSubjectWarning`, one for all) of the `unlocked_subjects` of `runs`, `what` they are; returns them.
+    `where`: the space the runs are in (a model's latents: "in the model's shared space")."""
     found = unlocked_subjects(runs)
     if not found:
         return found
@@ -422,9 +424,10 @@ def warn_unlocked(runs: Mapping[str, object], what: str = "training runs") -> li
     said = "; ".join(f"{f'{_sub(labels[0])} and {_sub(labels[1])}' if pair else _sub(labels[i])} in {name} (r = "
                      f"{r:.3f} as recorded; {p:.0%} of the shifts reach that)" for name, i, r, p in found[:8])
     said += f"; and {len(found) - 8} more" if len(found) > 8 else ""
-    warnings.warn(f"Not time-locked with the others, parcel by parcel, in the {what}: {said}. Their data follow the "
+    scored = "The leave-one-out mean" if where == "parcel by parcel" else "The model"
+    warnings.warn(f"Not time-locked with the others, {where}, in the {what}: {said}. Their data follow the "
                   f"other subjects' average no better than at a random circular time shift: another stimulus or start, "
-                  f"parcels in another order, or a subject who stopped following (motion, sleep)? The leave-one-out mean "
+                  f"parcels in another order, or a subject who stopped following (motion, sleep)? {scored} "
                   f"scores them near 0, and they dilute every other subject's.", UnlockedSubjectWarning, stacklevel=3)
     return found
 

@@ -30,10 +30,11 @@ from .train import barrier, distributed, fit_model, init_distributed, load_check
 from .plotting import parcel_labels
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'PREDICT_FILES', 'run_files', 'check_run_folder', 'stored_config', 'copied_runs', 'run_signature',
-           'AtlasAssumedWarning', 'warn_atlas_assumed', 'runs_as_read', 'checked_data', 'trained_subjects',
-           'check_run_data', 'run_experiment', 'train_parser', 'xsub_train', 'trained_runs', 'predict_folder',
-           'xsub_predict']
+__all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
+           'copied_runs', 'run_signature', 'AtlasAssumedWarning', 'warn_atlas_assumed', 'runs_as_read', 'checked_data',
+           'trained_subjects', 'check_run_data', 'run_experiment', 'train_parser', 'xsub_train', 'run_latents',
+           'encoder_fit', 'SwappedSubjectsWarning', 'swapped_subjects', 'warn_swapped', 'trained_runs',
+           'predict_folder', 'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
 RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
@@ -345,6 +346,69 @@ def xsub_train(argv: Sequence[str] | None = None) -> None:
 PREDICT_FILES = ("predictions.h5", "parcels.csv", "metrics.json")  # what predict_folder writes
 
 
+def run_latents(model: torch.nn.Module, run) -> np.ndarray:
+    "Every subject's latents (S, T, D) of one whole run (S, T, P): its data through its own encoder."
+    device = next(model.parameters()).device
+    with torch.no_grad():
+        x = torch.as_tensor(np.asarray(run[:], dtype=np.float32), device=device)[None]  # (1, S, T, P)
+        return model.latents(x)[0].float().cpu().numpy()  # (S, T, D)
+
+
+def encoder_fit(model: torch.nn.Module, run) -> np.ndarray:
+    """(S, S) for one run (S, T, P): row i, column j is the r of subject i's data through subject j's encoder with the
+    other subjects' latents averaged (each through its own encoder), the mean over latent dimensions and TRs."""
+    n_subjects = np.shape(run)[0]
+    data = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
+    own = run_latents(model, data)  # (S, T, D)
+    others = zscore_run((own.sum(0, keepdims=True) - own) / (n_subjects - 1))  # (S, T, D): subject i's others
+    fit = np.zeros((n_subjects, n_subjects))
+    for k in range(n_subjects):  # every subject's data in the slot (encoder) k places after its own
+        slot_of = (np.arange(n_subjects) + k) % n_subjects  # (S,): subject i's data go to encoder slot_of[i]
+        placed = np.empty_like(data)
+        placed[slot_of] = data  # slot slot_of[i] holds subject i's data
+        z = zscore_run(run_latents(model, placed)[slot_of])  # (S, T, D): subject i's data through encoder slot_of[i]
+        fit[np.arange(n_subjects), slot_of] = (z * others).mean((1, 2))
+    return fit
+
+
+class SwappedSubjectsWarning(UserWarning):
+    "Two subjects' data each fit the other's encoder better than their own: files swapped, or labels mixed up."
+
+
+SWAP_MARGIN = 0.01  # each of two subjects' data must fit the other's encoder better than its own by more than this
+MIN_SWAP_TRS = 100  # shorter runs are not tested: the fit is too noisy to tell subjects apart
+
+
+def swapped_subjects(model: torch.nn.Module, runs: Mapping[str, object], margin: float = SWAP_MARGIN,
+                     min_trs: int = MIN_SWAP_TRS) -> list[tuple[str, int, int, float, float]]:
+    """(run, i, j, gain i, gain j) for every pair of subjects of a run whose data each fit the other's encoder better
+    than their own (`encoder_fit`), both by more than `margin`: data under each other's names."""
+    found = []
+    for name, run in runs.items():
+        if np.shape(run)[0] < 3 or np.shape(run)[1] < min_trs:  # two subjects: each one's others are the other alone
+            continue
+        fit = encoder_fit(model, run)  # (S, S)
+        gain = fit - np.diag(fit)[:, None]  # (S, S): how much better subject i's data fit encoder j than its own
+        both = np.minimum(gain, gain.T)
+        found += [(name, int(i), int(j), float(gain[i, j]), float(gain[j, i]))
+                  for i, j in zip(*np.nonzero(np.triu(both > margin, 1)))]
+    return found
+
+
+def warn_swapped(model: torch.nn.Module, runs: Mapping[str, object], what: str) -> list:
+    "Warn (`SwappedSubjectsWarning`, one for all) of the `swapped_subjects` of `runs`, `what` they are; returns them."
+    found = swapped_subjects(model, runs)
+    if found:
+        labels = [_subject(s) for s in run_subjects(runs)]
+        said = "; ".join(f"{labels[i]} and {labels[j]} in {name} (r +{a:.3f} and +{b:.3f} through each other's encoder)"
+                         for name, i, j, a, b in found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
+        warnings.warn(f"Data under each other's names in the {what}: {said}. Each one's data follow the others' shared "
+                      f"response better through the other's encoder than through its own: files swapped or labels "
+                      f"mixed up? The model predicts each subject through its own encoder and decoder, so their r, "
+                      f"and the others', are lower for it.", SwappedSubjectsWarning, stacklevel=3)
+    return found
+
+
 def trained_runs(run_dir: str | os.PathLike, data: Mapping[str, object], data_root: str | os.PathLike) -> list[str]:
     """The runs of `data` (read from `data_root`) that the model in `run_dir` trained on, whole or in part: those whose
     `run_signature` matches a training run's, wherever the files lie; for a run that recorded no signatures (an older
@@ -410,7 +474,9 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     check_run_data(run_dir, data, str(data_root))  # before any prediction
     n_parcels = np.shape(next(iter(data.values())))[2]
     warn_atlas_assumed(config, n_parcels, data_root)  # parcels of a model trained on the Algonauts layout are Schaefer's
-    warn_unlocked(data, f"runs of {data_root}")
+    latents = Runs({name: run_latents(model, run) for name, run in data.items()}, data.subjects)  # {run: (S, T, D)}
+    warn_unlocked(latents, f"runs of {data_root}", where="in the model's shared space")  # as the model aligns them
+    warn_swapped(model, data, f"runs of {data_root}")
     trained = trained_runs(run_dir, data, data_root)
     if trained:  # scores, but not held-out ones
         part = "the first part (before the validated tail) of " if config.val_tail else ""
