@@ -33,7 +33,7 @@ from .plotting import parcel_labels
 __all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
            'copied_runs', 'run_signature', 'AtlasAssumedWarning', 'warn_atlas_assumed', 'runs_as_read', 'checked_data',
            'trained_subjects', 'check_run_data', 'run_experiment', 'train_parser', 'xsub_train', 'run_latents',
-           'encoder_fit', 'SwappedSubjectsWarning', 'swapped_subjects', 'warn_swapped', 'trained_runs',
+           'encoder_fit', 'SwappedSubjectsWarning', 'one_encoder', 'swapped_subjects', 'warn_swapped', 'trained_runs',
            'predict_folder', 'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
@@ -375,6 +375,12 @@ class SwappedSubjectsWarning(UserWarning):
     "Two subjects' data each fit the other's encoder better than their own: files swapped, or labels mixed up."
 
 
+def one_encoder(model: torch.nn.Module) -> bool:
+    "Whether every subject of `model` has the same encoder (as the closed form's shared start gives): no brain to tell apart."
+    own = [model.enc_weight, model.enc_bias] + ([model.enc_conv_weight, model.enc_conv_bias] if model.has_conv else [])
+    return all(torch.equal(p, p[:1].expand_as(p)) for p in own)  # (S, ...) each
+
+
 SWAP_MARGIN = 0.01  # each of two subjects' data must fit the other's encoder better than its own by more than this
 MIN_SWAP_TRS = 100  # shorter runs are not tested: the fit is too noisy to tell subjects apart
 
@@ -384,6 +390,8 @@ def swapped_subjects(model: torch.nn.Module, runs: Mapping[str, object], margin:
     """(run, i, j, gain i, gain j) for every pair of subjects of a run whose data each fit the other's encoder better
     than their own (`encoder_fit`), both by more than `margin`: data under each other's names."""
     found = []
+    if one_encoder(model):  # every row of encoder_fit would be constant: S passes over every run for nothing
+        return found
     for name, run in runs.items():
         if np.shape(run)[0] < 3 or np.shape(run)[1] < min_trs:  # two subjects: each one's others are the other alone
             continue
