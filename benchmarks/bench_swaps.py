@@ -8,7 +8,8 @@ subjects swapped (their data under each other's names):
   each swap, whether `swapped_subjects` names the pair (and nobody else), and what the swap costs in mean r;
 - the same on pieces of 50, 100 and 200 TRs of the validated part: pairs named as recorded (false) and swaps found.
 
-    python benchmarks/bench_swaps.py                 # trains Sherlock 16, QTAB 96 and `small` (about 6 minutes)
+    python benchmarks/bench_swaps.py                 # trains Sherlock 16, QTAB 96 and `small` (about 6 minutes;
+                                                     # a data set not in $XSUB_DATA is left out, with a line)
     python benchmarks/bench_swaps.py --run-dir RUN   # runs already trained (their stored data and split)
 """
 import argparse
@@ -22,14 +23,14 @@ import numpy as np
 import torch
 
 from xsub.config import UNLOCKED_P, time_locking
-from xsub.data import pearson_r
+from xsub.data import data_home, pearson_r
 from xsub.experiment import (MIN_SWAP_TRS, checked_data, encoder_fit, run_latents, stored_config, swapped_subjects,
                              xsub_train)
 from xsub.models import predict_runs
 from xsub.train import load_model
 
-QTAB = Path(__file__).resolve().parents[2] / "shared" / "datasets" / "qtab_dev"
-TRAIN = {"sherlock": ["--dataset", "sherlock"], "qtab": ["--data-root", str(QTAB)], "small": []}
+TRAIN = {"sherlock": ["--dataset", "sherlock"], "qtab": ["--data-root", str(data_home() / "qtab_dev")], "small": []}
+NEEDS = {"sherlock": "sherlock_pmc", "qtab": "qtab_dev"}  # folders of $XSUB_DATA (offline: never fetched here)
 
 
 def mean_r(model, run: np.ndarray) -> np.ndarray:
@@ -96,6 +97,9 @@ def main(argv=None) -> None:
         run_dirs = args.run_dir or []
         if not run_dirs:
             for data, flags in TRAIN.items():
+                if data in NEEDS and not (data_home() / NEEDS[data]).is_dir():
+                    print(f"{data} left out: no {data_home() / NEEDS[data]} (set XSUB_DATA to a folder holding it)")
+                    continue
                 out = Path(scratch) / data
                 with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():
                     warnings.simplefilter("ignore")

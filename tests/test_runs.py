@@ -369,6 +369,8 @@ def test_xsub_predict_tests_time_locking_in_the_models_space_and_names_swapped_s
     assert r.returncode == 0 and "Data under each other's names" in r.stderr, r.stderr
     named = r.stderr.split("Data under each other's names")[1].split(". Each one's")[0]
     assert "sub-01 and sub-02 in run-3" in named and not any(f"sub-0{k}" in named for k in (3, 4, 5)), named
+    checks = json.loads((tmp_path / "swapped" / "metrics.json").read_text())["checks"]
+    assert checks["swapped"] == [["sub-01", "sub-02", "run-3"]] and checks["trained_on"] == [], checks
 
 
 def test_a_run_refused_on_its_data_claims_nothing_and_the_retry_runs(env, tmp_path):

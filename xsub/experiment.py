@@ -20,7 +20,7 @@ import torch
 
 from .cli import UsageError, console_script, run_command, spell_flags
 from .files import remove_stale_temp_files, run_lock
-from .data import Runs, is_subject_folder, load_folder, run_subjects, zscore_run
+from .data import H5Run, Runs, align_runs, is_subject_folder, load_folder, run_subjects, zscore_run
 from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, is_algonauts, load_data,
                          receptive_field, resolve_device, split_data, warn_unlocked, with_default_split)
 from .models import predict_runs
@@ -85,33 +85,39 @@ def copied_runs(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping
 
 
 def run_signature(run, n_trs: int = 8) -> np.ndarray:
-    """(n_trs,) cosines of a run's first TRs (S, T, P) with one fixed random pattern (S, P): equal, to float error, for a
-    copy of the run (saved, read and z-scored again) and for a run and its training part; unrelated runs differ."""
+    """(n_trs,) cosines of a run's first TRs (S, T, P), each parcel z-scored over them, with one fixed random pattern
+    (S, P): equal, to float error, for any copy of the run's start (saved, read, z-scored again over any span, cut
+    short) and for a run and its training part; unrelated runs differ."""
     head = np.asarray(run[:, :n_trs], dtype=np.float64)  # (S, n, P)
+    head = (head - head.mean(1, keepdims=True)) / np.maximum(head.std(1, keepdims=True), 1e-12)  # any scale and level
     pattern = np.random.default_rng(0).standard_normal((head.shape[0], head.shape[2]))  # (S, P)
     dots = np.einsum("snp,sp->n", head, pattern)  # (n,)
     return dots / np.maximum(np.linalg.norm(head, axis=(0, 2)) * np.linalg.norm(pattern), 1e-12)
 
 
 class AtlasAssumedWarning(UserWarning):
-    "Data with 1000 parcels in the generic layout, which names no atlas, are taken to be in Schaefer 2018's 1000-parcel 7-network order."
+    "Data with 1000 parcels that name no atlas (the generic layout, arrays) are taken to be in Schaefer 2018's 7-network order."
 
 
-def warn_atlas_assumed(config: TrainConfig, n_parcels: int, source: str | os.PathLike) -> bool:
-    "Warn (`AtlasAssumedWarning`) when 1000 parcels of data the config reads from the generic layout are taken for Schaefer's."
-    if n_parcels != 1000 or is_algonauts(config):  # the Algonauts layout names its atlas in every file name
+def warn_atlas_assumed(named: bool, n_parcels: int, source: str | os.PathLike) -> bool:
+    "Warn (`AtlasAssumedWarning`) when 1000 parcels of data that do not name their atlas (`named`) are taken for Schaefer's."
+    if n_parcels != 1000 or named:  # the Algonauts layout names its atlas in every file name
         return False
     warnings.warn(f"{source}: 1000 parcels, taken to be the Schaefer 2018 1000-parcel 7-network order (the Algonauts "
                   f"files') for the means per network, the parcel names and the brain maps; if they are another atlas's "
-                  f"(or the 17-network order), read only the r per parcel.", AtlasAssumedWarning, stacklevel=3)
+                  f"(or the 17-network order), read only the r per parcel.", AtlasAssumedWarning, stacklevel=2)
     return True
 
 
 def runs_as_read(config: TrainConfig, runs: Mapping[str, object]) -> Runs:
-    """Runs in memory `{run: (S, T, P)}` as `xsub_train` reads files: each subject's parcels z-scored over each whole run
-    when `config.zscore` (in new arrays; the caller's stay as they are), as a `Runs`."""
-    read = {name: zscore_run(np.array(x[:], dtype=np.float32)) if config.zscore else x for name, x in runs.items()}
-    return Runs(read, run_subjects(runs), getattr(runs, "alignment", None))
+    """Runs in memory `{run: (S, T, P)}` as `xsub_train` reads files (`xsub.data.align_runs`, in new arrays): NaN/Inf
+    as `config.on_nonfinite` says, constant stretches cut, each parcel z-scored over each whole run (`config.zscore`).
+    Runs still in their h5 files (`H5Run`, from `load_runs(lazy=True)`) were read so already: they stay lazy."""
+    if all(isinstance(x, H5Run) for x in runs.values()):
+        return runs if isinstance(runs, Runs) else Runs(runs, run_subjects(runs))
+    subjects = run_subjects(runs)
+    per_subject = {s: {name: np.asarray(x[:])[i] for name, x in runs.items()} for i, s in enumerate(subjects)}
+    return align_runs(per_subject, zscore=config.zscore, on_nonfinite=config.on_nonfinite)  # {run: (S, T, P)}
 
 
 def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = None, download: bool = True,
@@ -119,7 +125,7 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
     """(training runs, {set: runs}) read and split as `xsub_train` does, refused (a `ValueError`) unless they can serve `config`.
 
     Every command calls it before it trains, fits or writes anything. `runs`: data in memory instead of the config's
-    (z-scored as files are, `runs_as_read`);
+    (read as files are, `runs_as_read`);
     `train_model=False`: no model is trained (baselines only, or a trained run), so the inner split is not checked;
     `run_dir`: a trained run the data must fit (`check_run_data`).
     """
@@ -144,8 +150,7 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
             "a fit to its own data: leave the copies out of the data folder, or out of --val-runs.")
     if run_dir is not None:
         check_run_data(run_dir, train_runs, str(config.data_root or config.dataset or "the data"))
-    if runs is None:
-        warn_atlas_assumed(config, n_parcels, config.data_root)
+    warn_atlas_assumed(runs is None and is_algonauts(config), n_parcels, config.data_root or "the runs given")
     # last: its warning (a subject not time-locked) is for data that pass every refusal
     check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
     for set_name, val in val_sets.items():
@@ -196,8 +201,8 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     ----------
     config : every setting (see `TrainConfig`).
     runs : data in memory, `{run name: (S, T, P)}` (arrays or `Runs`), instead of the data the config names; it is
-        z-scored as files are (`config.zscore`: each parcel over each whole run) and split by `val_tail` (default 0.3)
-        or `val_runs`.
+        read as files are (`runs_as_read`: each parcel z-scored over each whole run unless `zscore=False`) and split by
+        `val_tail` (default 0.3) or `val_runs`.
     save_predictions_ : also write the predictions of every validation set.
     figures : write the figures of `09_plotting`.
     resume : continue the run in `config.out_dir` (killed, or finished) with its stored settings; only
@@ -233,13 +238,14 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
             for path in run_files(out_dir):
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         try:
-            return _train_and_write(config, train_runs, val_sets, save_predictions_, figures, resume, download)
+            return _train_and_write(config, train_runs, val_sets, save_predictions_, figures, resume, download,
+                                    atlas_named=runs is None and is_algonauts(config))
         except KeyboardInterrupt:
             raise KeyboardInterrupt(f"continue with: xsub_train --resume {out_dir}") from None
 
 
 def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping, save_predictions_: bool,
-                     figures: bool, resume: bool, download: bool) -> dict:
+                     figures: bool, resume: bool, download: bool, atlas_named: bool = False) -> dict:
     "The part of `run_experiment` that writes: train (or resume), evaluate, write metrics, tables, figures."
     out_dir = Path(config.out_dir)
     named_sets = not (config.val_tail or config.val_runs)
@@ -260,6 +266,7 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
                                      "parcels": significance_counts(tests, subjects=subjects)}
                               for name, tests in tests_by_set.items()},
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict(),
+             "atlas_named": atlas_named,  # the data named Schaefer's 1000 parcels (the Algonauts layout): xsub_predict
              "train_signatures": {name: run_signature(run).round(8).tolist() for name, run in train_runs.items()}}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
     labels = parcel_labels(download=download, warn=not figures) if n_parcels == 1000 else None  # fetched once
@@ -354,15 +361,17 @@ def run_latents(model: torch.nn.Module, run) -> np.ndarray:
         return model.latents(x)[0].float().cpu().numpy()  # (S, T, D)
 
 
-def encoder_fit(model: torch.nn.Module, run) -> np.ndarray:
+def encoder_fit(model: torch.nn.Module, run, own: np.ndarray | None = None) -> np.ndarray:
     """(S, S) for one run (S, T, P): row i, column j is the r of subject i's data through subject j's encoder with the
-    other subjects' latents averaged (each through its own encoder), the mean over latent dimensions and TRs."""
+    other subjects' latents averaged (each through its own encoder), the mean over latent dimensions and TRs.
+    `own`: the run's `run_latents`, if already computed."""
     n_subjects = np.shape(run)[0]
     data = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
-    own = run_latents(model, data)  # (S, T, D)
+    own = run_latents(model, data) if own is None else own  # (S, T, D)
     others = zscore_run((own.sum(0, keepdims=True) - own) / (n_subjects - 1))  # (S, T, D): subject i's others
     fit = np.zeros((n_subjects, n_subjects))
-    for k in range(n_subjects):  # every subject's data in the slot (encoder) k places after its own
+    fit[np.diag_indices(n_subjects)] = (zscore_run(own.copy()) * others).mean((1, 2))  # each through its own encoder
+    for k in range(1, n_subjects):  # every subject's data in the slot (encoder) k places after its own
         slot_of = (np.arange(n_subjects) + k) % n_subjects  # (S,): subject i's data go to encoder slot_of[i]
         placed = np.empty_like(data)
         placed[slot_of] = data  # slot slot_of[i] holds subject i's data
@@ -386,16 +395,18 @@ MIN_SWAP_TRS = 100  # shorter runs are not tested: the fit is too noisy to tell 
 
 
 def swapped_subjects(model: torch.nn.Module, runs: Mapping[str, object], margin: float = SWAP_MARGIN,
-                     min_trs: int = MIN_SWAP_TRS) -> list[tuple[str, int, int, float, float]]:
+                     min_trs: int = MIN_SWAP_TRS, latents: Mapping[str, np.ndarray] | None = None
+                     ) -> list[tuple[str, int, int, float, float]]:
     """(run, i, j, gain i, gain j) for every pair of subjects of a run whose data each fit the other's encoder better
-    than their own (`encoder_fit`), both by more than `margin`: data under each other's names."""
+    than their own (`encoder_fit`), both by more than `margin`: data under each other's names. `latents`: the runs'
+    `run_latents`, if already computed."""
     found = []
     if one_encoder(model):  # every row of encoder_fit would be constant: S passes over every run for nothing
         return found
     for name, run in runs.items():
         if np.shape(run)[0] < 3 or np.shape(run)[1] < min_trs:  # two subjects: each one's others are the other alone
             continue
-        fit = encoder_fit(model, run)  # (S, S)
+        fit = encoder_fit(model, run, None if latents is None else latents[name])  # (S, S)
         gain = fit - np.diag(fit)[:, None]  # (S, S): how much better subject i's data fit encoder j than its own
         both = np.minimum(gain, gain.T)
         found += [(name, int(i), int(j), float(gain[i, j]), float(gain[j, i]))
@@ -403,9 +414,10 @@ def swapped_subjects(model: torch.nn.Module, runs: Mapping[str, object], margin:
     return found
 
 
-def warn_swapped(model: torch.nn.Module, runs: Mapping[str, object], what: str) -> list:
+def warn_swapped(model: torch.nn.Module, runs: Mapping[str, object], what: str,
+                 latents: Mapping[str, np.ndarray] | None = None) -> list:
     "Warn (`SwappedSubjectsWarning`, one for all) of the `swapped_subjects` of `runs`, `what` they are; returns them."
-    found = swapped_subjects(model, runs)
+    found = swapped_subjects(model, runs, latents=latents)
     if found:
         labels = [_subject(s) for s in run_subjects(runs)]
         said = "; ".join(f"{labels[i]} and {labels[j]} in {name} (r +{a:.3f} and +{b:.3f} through each other's encoder)"
@@ -425,7 +437,12 @@ def trained_runs(run_dir: str | os.PathLike, data: Mapping[str, object], data_ro
     if stored is not None:
         seen = [np.asarray(v) for v in stored.values()]
         same = lambda a, b: a.shape == b.shape and np.allclose(a, b, rtol=0, atol=1e-6)  # float error: about 1e-8
-        return [name for name, run in data.items() if any(same(run_signature(run), v) for v in seen)]
+        found = []
+        for name, run in data.items():
+            signature = run_signature(run)  # (8,)
+            if any(same(signature, v) for v in seen):
+                found.append(name)
+        return found
     config = stored_config(run_dir)
     if not config.data_root or Path(data_root).resolve() != Path(config.data_root).resolve():
         return []
@@ -446,6 +463,10 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     device : where the model runs ("auto": a GPU when there is one).
     overwrite : replace the files of an earlier prediction in `out_dir`.
     progress : a progress bar while reading.
+
+    Before predicting it warns of runs the model trained on (`trained_runs`), of subjects out of step in the model's
+    shared space (`warn_unlocked`) and of two subjects' data under each other's names (`warn_swapped`); metrics.json
+    lists what each check found under "checks".
 
     Returns
     -------
@@ -481,10 +502,11 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
                          f"by --runs); the runs they all have: {', '.join(sorted(data))}.")
     check_run_data(run_dir, data, str(data_root))  # before any prediction
     n_parcels = np.shape(next(iter(data.values())))[2]
-    warn_atlas_assumed(config, n_parcels, data_root)  # parcels of a model trained on the Algonauts layout are Schaefer's
+    stored = json.loads((run_dir / "metrics.json").read_text())
+    warn_atlas_assumed(stored.get("atlas_named", is_algonauts(config)), n_parcels, data_root)  # as it was trained
     latents = Runs({name: run_latents(model, run) for name, run in data.items()}, data.subjects)  # {run: (S, T, D)}
-    warn_unlocked(latents, f"runs of {data_root}", where="in the model's shared space")  # as the model aligns them
-    warn_swapped(model, data, f"runs of {data_root}")
+    unlocked = warn_unlocked(latents, f"runs of {data_root}", where="in the model's shared space")  # as it aligns them
+    swapped = warn_swapped(model, data, f"runs of {data_root}", latents)
     trained = trained_runs(run_dir, data, data_root)
     if trained:  # scores, but not held-out ones
         part = "the first part (before the validated tail) of " if config.val_tail else ""
@@ -503,6 +525,10 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     set_name = Path(data_root).name
     extra = {"run_dir": str(run_dir), "data_root": str(data_root), "runs": per_run, "dropped": data.dropped,
              "subjects": [_subject(s) for s in data.subjects],
+             "checks": {"trained_on": trained, "swapped": [list(map(_subject, (data.subjects[i], data.subjects[j])))
+                                                             + [name] for name, i, j, _, _ in swapped],
+                        "not_time_locked": [[_subject(data.subjects[i]), name] for name, i, _, _ in unlocked],
+                        "swaps_testable": not one_encoder(model)},
              "significance": {set_name: {"q_below": 0.05, "parcels": significance_counts(tests, subjects=data.subjects)}}}
     labels = parcel_labels() if n_parcels == 1000 else None  # the atlas's names when it is on disk
     with run_lock(out_dir):
