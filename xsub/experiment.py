@@ -6,7 +6,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import os
 import shutil
@@ -31,10 +30,10 @@ from .plotting import parcel_labels
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
-           'copied_runs', 'run_signature', 'AtlasAssumedWarning', 'warn_atlas_assumed', 'runs_as_read', 'checked_data',
-           'trained_subjects', 'check_run_data', 'run_experiment', 'train_parser', 'xsub_train', 'run_latents',
-           'encoder_fit', 'SwappedSubjectsWarning', 'one_encoder', 'swapped_subjects', 'warn_swapped', 'trained_runs',
-           'predict_folder', 'xsub_predict']
+           'run_signature', 'same_signature', 'copied_runs', 'AtlasAssumedWarning', 'warn_atlas_assumed',
+           'runs_as_read', 'read_data', 'checked_data', 'trained_subjects', 'check_run_data', 'run_experiment',
+           'train_parser', 'xsub_train', 'run_latents', 'encoder_fit', 'SwappedSubjectsWarning', 'one_encoder',
+           'swapped_subjects', 'warn_swapped', 'trained_runs', 'predict_folder', 'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
 RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
@@ -73,17 +72,6 @@ def stored_config(folder: str | os.PathLike) -> TrainConfig:
         raise UsageError(f"{path} is not an xsub_train config ({e}); it is damaged or from another version.") from None
 
 # %% ../nbs/10_experiment.ipynb #c1f0a7d2
-def copied_runs(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping]) -> list[tuple[str, str, str]]:
-    "(validation set, validated run, training run) for every validated run whose data a training run repeats exactly."
-    def fingerprint(run) -> tuple:  # shape and a hash of the first 20 TRs of every subject: equal for copies
-        return np.shape(run), hashlib.sha1(np.ascontiguousarray(run[:, :20], dtype=np.float32).tobytes()).digest()
-    first = {}
-    for name, run in train_runs.items():
-        first.setdefault(fingerprint(run), name)
-    return [(set_name, name, first[key]) for set_name, val in val_sets.items() for name, run in val.items()
-            if (key := fingerprint(run)) in first and np.array_equal(run[:], train_runs[first[key]][:])]
-
-
 def run_signature(run, n_trs: int = 8) -> np.ndarray:
     """(n_trs,) cosines of a run's first TRs (S, T, P), each parcel z-scored over them, with one fixed random pattern
     (S, P): equal, to float error, for any copy of the run's start (saved, read, z-scored again over any span, cut
@@ -93,6 +81,26 @@ def run_signature(run, n_trs: int = 8) -> np.ndarray:
     pattern = np.random.default_rng(0).standard_normal((head.shape[0], head.shape[2]))  # (S, P)
     dots = np.einsum("snp,sp->n", head, pattern)  # (n,)
     return dots / np.maximum(np.linalg.norm(head, axis=(0, 2)) * np.linalg.norm(pattern), 1e-12)
+
+
+def same_signature(a: np.ndarray, b: np.ndarray) -> bool:
+    "Whether two `run_signature`s are one run's start: equal to float error (about 1e-8; unrelated runs differ by 0.01)."
+    return np.shape(a) == np.shape(b) and np.allclose(a, b, rtol=0, atol=1e-6)
+
+
+def copied_runs(train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping]) -> list[tuple[str, str, str]]:
+    "(validation set, validated run, training run) for every validated run whose data a training run repeats exactly."
+    signed = [(name, run_signature(run)) for name, run in train_runs.items()]
+    found = []
+    for set_name, val in val_sets.items():
+        for name, run in val.items():
+            signature = run_signature(run)  # candidates by signature, confirmed on every value
+            source = next((t for t, s in signed if same_signature(signature, s)  # shape before reading every value
+                           and np.shape(run) == np.shape(train_runs[t]) and np.array_equal(run[:], train_runs[t][:])),
+                          None)
+            if source is not None:
+                found.append((set_name, name, source))
+    return found
 
 
 class AtlasAssumedWarning(UserWarning):
@@ -120,6 +128,12 @@ def runs_as_read(config: TrainConfig, runs: Mapping[str, object]) -> Runs:
     return align_runs(per_subject, zscore=config.zscore, on_nonfinite=config.on_nonfinite)  # {run: (S, T, P)}
 
 
+def read_data(config: TrainConfig, runs: Mapping[str, object] | None = None,
+              download: bool = True) -> tuple[Runs, dict[str, Runs]]:
+    "(training runs, {set: runs}) of the data the config names (`load_data`), or of `runs` read as files are and split."
+    return split_data(config, runs_as_read(config, runs)) if runs is not None else load_data(config, download)
+
+
 def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = None, download: bool = True,
                  train_model: bool = True, run_dir: str | os.PathLike | None = None) -> tuple[Runs, dict[str, Runs]]:
     """(training runs, {set: runs}) read and split as `xsub_train` does, refused (a `ValueError`) unless they can serve `config`.
@@ -130,8 +144,7 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
     `run_dir`: a trained run the data must fit (`check_run_data`).
     """
     config = with_default_split(config, named_sets=False if runs is not None else None)
-    train_runs, val_sets = (split_data(config, runs_as_read(config, runs)) if runs is not None
-                            else load_data(config, download))
+    train_runs, val_sets = read_data(config, runs, download)
     subjects = [_subject(s) for s in run_subjects(train_runs)]
     if config.subjects and len(set(subjects)) != len(config.subjects):
         raise ValueError(f"--subjects {' '.join(map(str, config.subjects))}: {len(config.subjects)} names for the "
@@ -219,8 +232,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     config = with_default_split(config, named_sets=False if runs is not None else None)  # checked before any I/O
     if distributed()[0] != 0:  # another process of a torchrun group: its share of the training, nothing written
         barrier()  # process 0 has checked the folder and loaded (fetched, generated) the data
-        train_runs, val_sets = (split_data(config, runs_as_read(config, runs)) if runs is not None
-                                else load_data(config, download))
+        train_runs, val_sets = read_data(config, runs, download)
         fit_model(config, train_runs, val_sets, out_dir, resume, check_input=False)  # process 0 has checked them
         return {}
     if resume:
@@ -436,13 +448,8 @@ def trained_runs(run_dir: str | os.PathLike, data: Mapping[str, object], data_ro
     stored = json.loads((Path(run_dir) / "metrics.json").read_text()).get("train_signatures")
     if stored is not None:
         seen = [np.asarray(v) for v in stored.values()]
-        same = lambda a, b: a.shape == b.shape and np.allclose(a, b, rtol=0, atol=1e-6)  # float error: about 1e-8
-        found = []
-        for name, run in data.items():
-            signature = run_signature(run)  # (8,)
-            if any(same(signature, v) for v in seen):
-                found.append(name)
-        return found
+        signatures = {name: run_signature(run) for name, run in data.items()}  # (8,) each, once
+        return [name for name, signature in signatures.items() if any(same_signature(signature, v) for v in seen)]
     config = stored_config(run_dir)
     if not config.data_root or Path(data_root).resolve() != Path(config.data_root).resolve():
         return []
