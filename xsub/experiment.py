@@ -121,6 +121,10 @@ def runs_as_read(config: TrainConfig, runs: Mapping[str, object]) -> Runs:
     """Runs in memory `{run: (S, T, P)}` as `xsub_train` reads files (`xsub.data.align_runs`, in new arrays): NaN/Inf
     as `config.on_nonfinite` says, constant stretches cut, each parcel z-scored over each whole run (`config.zscore`).
     Runs still in their h5 files (`H5Run`, from `load_runs(lazy=True)`) were read so already: they stay lazy."""
+    odd = {name: np.shape(x) for name, x in runs.items() if len(np.shape(x)) != 3}
+    if odd:
+        raise ValueError(f"runs {odd}: expected one (subjects, TRs, parcels) array per run, every subject's (T, P) "
+                         f"stacked (np.stack), e.g. {{'movie': array of shape (4, 500, 1000)}}.")
     if all(isinstance(x, H5Run) for x in runs.values()):
         return runs if isinstance(runs, Runs) else Runs(runs, run_subjects(runs))
     subjects = run_subjects(runs)
