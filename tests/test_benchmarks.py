@@ -125,7 +125,8 @@ def test_bench_blas_refuses_sizes_it_cannot_fit_in_one_line(args, says):
 
 
 def test_bench_swaps_names_every_swap_of_rotated_brains(tmp_path):
-    "A run trained on brains that are each their own rotation: every random swap is named, and no pair as recorded."
+    """A run trained on brains that are each their own rotation: every random swap is named, and no pair as recorded;
+    no subject's parcels are taken for out of order as recorded, and most shuffles are found."""
     from xsub.baselines import rotated_responses
     from xsub.data import save_runs
     from xsub.experiment import xsub_train
@@ -136,3 +137,8 @@ def test_bench_swaps_names_every_swap_of_rotated_brains(tmp_path):
     out = bench("bench_swaps.py", "--run-dir", str(tmp_path / "run"), "--swaps", "3")
     assert "pairs named as recorded: 0" in out and "3 random swaps: the pair named alone in 3;" in out, out
     assert re.search(r"pieces of 100 TRs \(3\): a pair named as recorded in 0, the swap found in 3", out), out
+    order = re.findall(r"parcel order, pieces of \d+ TRs \((\d+)\): time-locked subjects named as recorded (\d+) of "
+                       r"(\d+); a subject's parcels shuffled: named by the order test in (\d+)", out)
+    assert len(order) == 3, out  # pieces of 100, 200 and the whole validated run (300 TRs)
+    for pieces, false, locked, found in (map(int, line) for line in order):
+        assert false == 0 and locked == 5 * pieces and found >= 0.8 * pieces, out  # 19 in 20 expected

@@ -348,7 +348,7 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
 
 
 
-def test_xsub_predict_tests_time_locking_in_the_models_space_and_names_swapped_subjects(env, tmp_path):
+def test_xsub_predict_tests_time_locking_in_the_models_space_and_names_swapped_and_misordered_subjects(env, tmp_path):
     """Brains that are each their own rotation of one response: parcel by parcel every subject looks out of step, in
     the trained model's shared space none is; two subjects' files swapped are named, as a pair, and nobody else."""
     from xsub.baselines import rotated_responses
@@ -364,13 +364,25 @@ def test_xsub_predict_tests_time_locking_in_the_models_space_and_names_swapped_s
                                     "run-3", "--out-dir", str(tmp_path / out), "--quiet")
     r = predict(folder, "as_recorded")
     assert r.returncode == 0 and "Not time-locked" not in r.stderr and "each other's names" not in r.stderr, r.stderr
+    assert "Parcels that do not match" not in r.stderr, r.stderr
     swapped = save_runs({n: x[[1, 0, 2, 3, 4]] for n, x in runs.items()}, tmp_path / "swapped", labels)
     r = predict(swapped, "swapped")
     assert r.returncode == 0 and "Data under each other's names" in r.stderr, r.stderr
     named = r.stderr.split("Data under each other's names")[1].split(". Each one's")[0]
     assert "sub-01 and sub-02 in run-3" in named and not any(f"sub-0{k}" in named for k in (3, 4, 5)), named
+    assert "Parcels that do not match" not in r.stderr, r.stderr  # the swapped pair is warned of once, as a pair
     checks = json.loads((tmp_path / "swapped" / "metrics.json").read_text())["checks"]
     assert checks["swapped"] == [["sub-01", "sub-02", "run-3"]] and checks["trained_on"] == [], checks
+    order = np.random.default_rng(1).permutation(40)  # sub-03's parcels in another order that stays time-locked in the
+    # model's space (as 5 of seeds 0-11 do; others are warned of as out of step): no pair, no time-locking warning
+    shuffled = save_runs({n: np.stack([*x[:2], x[2][:, order], *x[3:]]) for n, x in runs.items()}, tmp_path / "shuffled",
+                         labels)
+    r = predict(shuffled, "shuffled")
+    assert r.returncode == 0 and "Parcels that do not match" in r.stderr and "each other's names" not in r.stderr, r.stderr
+    named = r.stderr.split("Parcels that do not match")[1].split(". Their data")[0]
+    assert "sub-03 in run-3" in named and not any(f"sub-0{k}" in named for k in (1, 2, 4, 5)), named
+    checks = json.loads((tmp_path / "shuffled" / "metrics.json").read_text())["checks"]
+    assert checks["parcels_out_of_order"] == [["sub-03", "run-3"]] and checks["swapped"] == [], checks
 
 
 def test_a_run_refused_on_its_data_claims_nothing_and_the_retry_runs(env, tmp_path):

@@ -29,11 +29,12 @@ from .train import barrier, distributed, fit_model, init_distributed, load_check
 from .plotting import parcel_labels
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
-           'run_signature', 'same_signature', 'copied_runs', 'AtlasAssumedWarning', 'warn_atlas_assumed',
-           'runs_as_read', 'read_data', 'checked_data', 'trained_subjects', 'check_run_data', 'run_experiment',
-           'train_parser', 'xsub_train', 'run_latents', 'encoder_fit', 'SwappedSubjectsWarning', 'one_encoder',
-           'swapped_subjects', 'warn_swapped', 'trained_runs', 'predict_folder', 'xsub_predict']
+__all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'ORDER_DRAWS', 'MIN_ORDER_TRS', 'run_files',
+           'check_run_folder', 'stored_config', 'run_signature', 'same_signature', 'copied_runs', 'AtlasAssumedWarning',
+           'warn_atlas_assumed', 'runs_as_read', 'read_data', 'checked_data', 'trained_subjects', 'check_run_data',
+           'run_experiment', 'train_parser', 'xsub_train', 'run_latents', 'encoder_fit', 'SwappedSubjectsWarning',
+           'one_encoder', 'swapped_subjects', 'warn_swapped', 'parcel_order_p', 'ParcelOrderWarning',
+           'misordered_subjects', 'warn_misordered', 'trained_runs', 'predict_folder', 'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
 RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
@@ -445,6 +446,64 @@ def warn_swapped(model: torch.nn.Module, runs: Mapping[str, object], what: str,
     return found
 
 
+ORDER_DRAWS = 19  # random parcel orders each subject's data are tried in: p = 0.05 when none fits as well
+MIN_ORDER_TRS = 100  # shorter runs are not tested: a weak subject's fit is too noisy to beat every random order
+
+
+def parcel_order_p(model: torch.nn.Module, run, own: np.ndarray | None = None, n_orders: int = ORDER_DRAWS,
+                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """(fit, p), (S,) each, for one run (S, T, P): `fit` is the r of each subject's data through its own encoder with
+    the other subjects' latents averaged (`encoder_fit`'s diagonal); `p` the share of `n_orders` random orders of its
+    parcels (and the recorded one) that fit at least as well, a permutation test. `own`: the run's `run_latents`."""
+    data = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
+    n_subjects, _, n_parcels = data.shape
+    own = run_latents(model, data) if own is None else own  # (S, T, D)
+    others = zscore_run((own.sum(0, keepdims=True) - own) / (n_subjects - 1))  # (S, T, D): subject i's others
+    fit = (zscore_run(own.copy()) * others).mean((1, 2))  # (S,)
+    rng = np.random.default_rng(seed)
+    reached = np.ones(n_subjects)  # the recorded order reaches itself
+    for _ in range(n_orders):  # one order for every subject at once: S independent tests per pass
+        shuffled = zscore_run(run_latents(model, data[:, :, rng.permutation(n_parcels)]))  # (S, T, D)
+        reached += (shuffled * others).mean((1, 2)) >= fit
+    return fit, reached / (n_orders + 1)
+
+
+class ParcelOrderWarning(UserWarning):
+    "A subject's data fit its encoder no better than with its parcels in a random order: another order, atlas or brain."
+
+
+def misordered_subjects(model: torch.nn.Module, runs: Mapping[str, object], min_trs: int = MIN_ORDER_TRS,
+                        latents: Mapping[str, np.ndarray] | None = None, seed: int = 0
+                        ) -> list[tuple[str, int, float, float]]:
+    """(run, subject index, fit, p) wherever a subject's data fit its own encoder no better than some random order of
+    its parcels does (`parcel_order_p`: p above 1 / (draws + 1)); runs shorter than `min_trs` are not tested."""
+    found = []
+    for name, run in runs.items():
+        if np.shape(run)[0] < 2 or np.shape(run)[1] < min_trs:
+            continue
+        fit, p = parcel_order_p(model, run, None if latents is None else latents[name], seed=seed)  # (S,) each
+        found += [(name, int(i), float(fit[i]), float(p[i])) for i in np.flatnonzero(p > 1 / (ORDER_DRAWS + 1))]
+    return found
+
+
+def warn_misordered(model: torch.nn.Module, runs: Mapping[str, object], what: str,
+                    latents: Mapping[str, np.ndarray] | None = None, known: set | frozenset = frozenset(),
+                    seed: int = 0) -> list[tuple[str, int, float, float]]:
+    """Warn (`ParcelOrderWarning`, one for all) of the `misordered_subjects` of `runs`, `what` they are, but those
+    already warned of (`known`: (run, subject index) pairs); returns them."""
+    found = [f for f in misordered_subjects(model, runs, latents=latents, seed=seed) if f[:2] not in known]
+    if found:
+        labels = [_subject(s) for s in run_subjects(runs)]
+        said = "; ".join(f"{labels[i]} in {name} (r = {fit:.3f}; {p:.0%} of its parcel orders reach that)"
+                         for name, i, fit, p in found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
+        warnings.warn(f"Parcels that do not match the model's in the {what}: {said}. Their data follow the others' "
+                      f"shared response through their own encoder no better than with their parcels in a random "
+                      f"order: parcels in another order (another atlas or numbering), or another subject's data under "
+                      f"their name? The model reads every parcel as the one it trained on, so their r, and the "
+                      f"others', are lower for it.", ParcelOrderWarning, stacklevel=3)
+    return found
+
+
 def trained_runs(run_dir: str | os.PathLike, data: Mapping[str, object], data_root: str | os.PathLike) -> list[str]:
     """The runs of `data` (read from `data_root`) that the model in `run_dir` trained on, whole or in part: those whose
     `run_signature` matches a training run's, wherever the files lie; for a run that recorded no signatures (an older
@@ -476,8 +535,8 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     progress : a progress bar while reading.
 
     Before predicting it warns of runs the model trained on (`trained_runs`), of subjects out of step in the model's
-    shared space (`warn_unlocked`) and of two subjects' data under each other's names (`warn_swapped`); metrics.json
-    lists what each check found under "checks".
+    shared space (`warn_unlocked`), of two subjects' data under each other's names (`warn_swapped`) and of a subject
+    whose parcels do not match the model's (`warn_misordered`); metrics.json lists what each check found under "checks".
 
     Returns
     -------
@@ -518,6 +577,8 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     latents = Runs({name: run_latents(model, run) for name, run in data.items()}, data.subjects)  # {run: (S, T, D)}
     unlocked = warn_unlocked(latents, f"runs of {data_root}", where="in the model's shared space")  # as it aligns them
     swapped = warn_swapped(model, data, f"runs of {data_root}", latents)
+    warned = {(name, i) for name, i, _, _ in unlocked} | {(name, k) for name, i, j, _, _ in swapped for k in (i, j)}
+    misordered = warn_misordered(model, data, f"runs of {data_root}", latents, warned, config.seed)
     trained = trained_runs(run_dir, data, data_root)
     if trained:  # scores, but not held-out ones
         part = "the first part (before the validated tail) of " if config.val_tail else ""
@@ -539,6 +600,7 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
              "checks": {"trained_on": trained, "swapped": [list(map(_subject, (data.subjects[i], data.subjects[j])))
                                                              + [name] for name, i, j, _, _ in swapped],
                         "not_time_locked": [[_subject(data.subjects[i]), name] for name, i, _, _ in unlocked],
+                        "parcels_out_of_order": [[_subject(data.subjects[i]), name] for name, i, _, _ in misordered],
                         "swaps_testable": not one_encoder(model)},
              "significance": {set_name: {"q_below": 0.05, "parcels": significance_counts(tests, subjects=data.subjects)}}}
     labels = parcel_labels() if n_parcels == 1000 else None  # the atlas's names when it is on disk
