@@ -7,10 +7,11 @@ subjects swapped (their data under each other's names):
 - `xsub.experiment.encoder_fit`: how far each subject's own encoder leads the best other one (as recorded), and for
   each swap, whether `swapped_subjects` names the pair (and nobody else), and what the swap costs in mean r;
 - the same on pieces of 50, 100 and 200 TRs of the validated part: pairs named as recorded (false) and swaps found;
-- `xsub.experiment.parcel_order_p` (each subject's data against random orders of its parcels) on overlapping pieces of
-  100 and 200 TRs and on the whole part: time-locked subjects named as recorded (false), and one subject per piece
-  with its parcels shuffled: named by the order test, by time-locking in the model's space, by either; and what one
-  subject's parcels shuffled in the whole part cost in mean r.
+- `xsub.config.parcel_order` (each subject's data against random orders of its parcels), parcel by parcel (as
+  `check_data` runs it) and in the model's space (as `xsub_predict` does), on overlapping pieces of 100 and 200 TRs
+  and on the whole part: time-locked subjects named as recorded (false), and one subject per piece with its parcels
+  shuffled: named by the order test, by time-locking in the same space, by either; and what one subject's parcels
+  shuffled in the whole part cost in mean r.
 
     python benchmarks/bench_swaps.py                 # trains Sherlock 16, QTAB 96 and `small` (about 6 minutes;
                                                      # a data set not in $XSUB_DATA is left out, with a line)
@@ -18,6 +19,7 @@ subjects swapped (their data under each other's names):
 """
 import argparse
 import contextlib
+import functools
 import io
 import tempfile
 import warnings
@@ -26,10 +28,10 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from xsub.config import UNLOCKED_P, time_locking
+from xsub.config import ORDER_DRAWS, UNLOCKED_P, parcel_order, time_locking
 from xsub.data import data_home, pearson_r
-from xsub.experiment import (MIN_SWAP_TRS, ORDER_DRAWS, checked_data, encoder_fit, parcel_order_p, run_latents,
-                             stored_config, swapped_subjects, xsub_train)
+from xsub.experiment import (MIN_SWAP_TRS, checked_data, encoder_fit, run_latents, stored_config, swapped_subjects,
+                             xsub_train)
 from xsub.models import predict_runs
 from xsub.train import load_model
 
@@ -93,29 +95,32 @@ def report(run_dir: Path, n_swaps: int = 10) -> None:
 
 
 def order_report(model, run: np.ndarray) -> None:
-    "The parcel-order test on overlapping pieces of a run: false warnings as recorded, and shuffled subjects found."
+    """The parcel-order test on overlapping pieces of a run, parcel by parcel and in the model's space: false warnings as
+    recorded, and shuffled subjects found (by it, by time-locking in the same space, by either)."""
     S, T, P = run.shape
     named = lambda p: p > 1 / (ORDER_DRAWS + 1)  # as misordered_subjects names them
-    rng = np.random.default_rng(1)
-    for length in sorted({min(100, T), min(200, T), T}):
-        starts = range(0, T - length + 1, max(length // 5, 1))
-        false = locked = found = by_time = by_either = 0
-        for k, t in enumerate(starts):
-            piece = run[:, t:t + length]  # (S, length, P)
-            ok = time_locking(run_latents(model, piece))[1] < UNLOCKED_P  # (S,): the subjects the test would judge
-            false += int(named(parcel_order_p(model, piece, seed=k)[1])[ok].sum())
-            locked += int(ok.sum())
-            s = k % S
-            shuffled = piece.copy()
-            shuffled[s] = shuffled[s][:, rng.permutation(P)]  # subject s's parcels in a random order
-            order_named = bool(named(parcel_order_p(model, shuffled, seed=k)[1][s]))
-            time_named = bool(time_locking(run_latents(model, shuffled))[1][s] >= UNLOCKED_P)
-            found, by_time, by_either = found + order_named, by_time + time_named, by_either + (order_named or time_named)
-        print(f"  parcel order, pieces of {length} TRs ({len(starts)}): time-locked subjects named as recorded "
-              f"{false} of {locked}; a subject's parcels shuffled: named by the order test in {found}, by time-locking "
-              f"in the model's space in {by_time}, by either in {by_either}")
+    spaces = {"parcel by parcel": lambda x: x, "in the model's space": functools.partial(run_latents, model)}
+    for where, encode in spaces.items():
+        rng = np.random.default_rng(1)  # the same shuffles in both spaces
+        for length in sorted({min(100, T), min(200, T), T}):
+            starts = range(0, T - length + 1, max(length // 5, 1))
+            false = locked = found = by_time = by_either = 0
+            for k, t in enumerate(starts):
+                piece = run[:, t:t + length]  # (S, length, P)
+                ok = time_locking(encode(piece))[1] < UNLOCKED_P  # (S,): the subjects the test would judge
+                false += int(named(parcel_order(piece, encode, seed=k)[1])[ok].sum())
+                locked += int(ok.sum())
+                s = k % S
+                shuffled = piece.copy()
+                shuffled[s] = shuffled[s][:, rng.permutation(P)]  # subject s's parcels in a random order
+                order_named = bool(named(parcel_order(shuffled, encode, seed=k)[1][s]))
+                time_named = bool(time_locking(encode(shuffled))[1][s] >= UNLOCKED_P)
+                found, by_time, by_either = found + order_named, by_time + time_named, by_either + (order_named or time_named)
+            print(f"  parcel order {where}, pieces of {length} TRs ({len(starts)}): time-locked subjects named as "
+                  f"recorded {false} of {locked}; a subject's parcels shuffled: named by the order test in {found}, by "
+                  f"time-locking in {by_time}, by either in {by_either}")
     shuffled = run.copy()
-    shuffled[0] = shuffled[0][:, rng.permutation(P)]
+    shuffled[0] = shuffled[0][:, np.random.default_rng(2).permutation(P)]
     base, r = mean_r(model, run), mean_r(model, shuffled)  # (S,) each
     print(f"  the first subject's parcels shuffled in the whole part cost {base.mean() - r.mean():.3f} of mean r "
           f"({base[0] - r[0]:.3f} its own, {(base[1:] - r[1:]).mean():.3f} the others')")

@@ -137,8 +137,8 @@ def test_bench_swaps_names_every_swap_of_rotated_brains(tmp_path):
     out = bench("bench_swaps.py", "--run-dir", str(tmp_path / "run"), "--swaps", "3")
     assert "pairs named as recorded: 0" in out and "3 random swaps: the pair named alone in 3;" in out, out
     assert re.search(r"pieces of 100 TRs \(3\): a pair named as recorded in 0, the swap found in 3", out), out
-    order = re.findall(r"parcel order, pieces of \d+ TRs \((\d+)\): time-locked subjects named as recorded (\d+) of "
-                       r"(\d+); a subject's parcels shuffled: named by the order test in (\d+)", out)
+    order = re.findall(r"parcel order in the model's space, pieces of \d+ TRs \((\d+)\): time-locked subjects named as "
+                       r"recorded (\d+) of (\d+); a subject's parcels shuffled: named by the order test in (\d+)", out)
     assert len(order) == 3, out  # pieces of 100, 200 and the whole validated run (300 TRs)
     for pieces, false, locked, found in (map(int, line) for line in order):
         assert false == 0 and locked == 5 * pieces and found >= 0.8 * pieces, out  # 19 in 20 expected

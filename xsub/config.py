@@ -12,7 +12,7 @@ import json
 import math
 import sys
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -25,11 +25,12 @@ from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, 
 from .synthetic import make_synthetic
 
 # %% auto #0
-__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'TrainConfig', 'config_parser', 'parse_config',
-           'resolve_device', 'parse_val_set', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field',
-           'check_device', 'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'gaps_said',
-           'split_data', 'load_data', 'identical_subjects', 'UnlockedSubjectWarning', 'time_locking',
-           'unlocked_subjects', 'warn_unlocked', 'check_data']
+__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAWS', 'MIN_ORDER_TRS', 'TrainConfig',
+           'config_parser', 'parse_config', 'resolve_device', 'parse_val_set', 'val_set_runs', 'data_root',
+           'is_algonauts', 'receptive_field', 'check_device', 'check_config', 'config_changes', 'with_default_split',
+           'load_dataset', 'gaps_said', 'split_data', 'load_data', 'identical_subjects', 'UnlockedSubjectWarning',
+           'time_locking', 'unlocked_subjects', 'warn_unlocked', 'ParcelOrderWarning', 'parcel_order',
+           'misordered_subjects', 'warn_misordered', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -432,8 +433,81 @@ def warn_unlocked(runs: Mapping[str, object], what: str = "training runs",
     return found
 
 
+class ParcelOrderWarning(UserWarning):
+    "A subject's data follow the others' no better than with its parcels in a random order: another order, atlas or brain."
+
+
+ORDER_DRAWS = 19  # random orders of a subject's parcels it is tested against: p = 0.05 when none reaches it
+MIN_ORDER_TRS = 100  # shorter runs are not tested: a weak subject's r is too noisy to beat every random order
+
+
+def parcel_order(run: np.ndarray | object, encode: Callable[[np.ndarray], np.ndarray] | None = None,
+                 encoded: np.ndarray | None = None, n_orders: int = ORDER_DRAWS, seed: int = 0
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """(r, p) per subject of `run` (S, T, P): mean r with the others' average (parcel by parcel, or in the space that
+    `encode` maps (S, T, P) data into, (S, T, D); `encoded`: `encode(run)`, if already computed), and the share of
+    `n_orders` random orders of its parcels, and the recorded one, that reach it: a permutation test."""
+    x = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
+    if x.ndim != 3 or len(x) < 2:
+        raise ValueError(f"parcel_order: run has shape {x.shape}; expected (subjects >= 2, TRs, parcels).")
+    if encoded is not None and encode is None:
+        raise ValueError("parcel_order: `encoded` without `encode`: the random orders must be encoded the same way.")
+    n_subjects, _, n_parcels = x.shape
+    own = np.array(x if encode is None else encode(x) if encoded is None else encoded, dtype=np.float32)  # (S, T, D)
+    others = zscore_run((own.sum(0, keepdims=True) - own) / (n_subjects - 1))  # (S, T, D): each subject's others
+    own = zscore_run(own)  # a copy, z-scored in place
+    if encode is None:  # parcel by parcel: z-scoring commutes with the order, and the rows of (P, T) gather fast
+        own, others = (np.ascontiguousarray(a.transpose(0, 2, 1)) for a in (own, others))  # (S, P, T) each
+    fit = lambda a: np.array([a[s].ravel() @ others[s].ravel() for s in range(n_subjects)]) / others[0].size  # (S,)
+    r = fit(own)  # (S,) as recorded: the mean of r over parcels (or latent dimensions)
+    rng = np.random.default_rng(seed)
+    reached = np.ones(n_subjects)  # the recorded order reaches itself
+    for _ in range(n_orders):  # one order for every subject at once: S independent tests per pass
+        order = rng.permutation(n_parcels)
+        reached += fit(own[:, order] if encode is None
+                       else zscore_run(np.array(encode(x[:, :, order]), dtype=np.float32))) >= r  # (S, T, D) encoded
+    return r, reached / (n_orders + 1)
+
+
+def misordered_subjects(runs: Mapping[str, object], encode: Callable[[np.ndarray], np.ndarray] | None = None,
+                        encoded: Mapping[str, np.ndarray] | None = None, min_trs: int = MIN_ORDER_TRS, seed: int = 0
+                        ) -> list[tuple[str, int, float, float]]:
+    """(run, subject index, r, p) wherever a subject's data follow the others' no better than some random order of its
+    parcels does (`parcel_order`: p above 1 / (draws + 1)); runs shorter than `min_trs` TRs are not tested."""
+    found = []
+    for name, run in runs.items():
+        if np.shape(run)[0] < 2 or np.shape(run)[1] < min_trs:
+            continue
+        r, p = parcel_order(run, encode, None if encoded is None else encoded[name], seed=seed)  # (S,) each
+        found += [(name, int(i), float(r[i]), float(p[i])) for i in np.flatnonzero(p > 1 / (ORDER_DRAWS + 1))]
+    return found
+
+
+def warn_misordered(runs: Mapping[str, object], what: str = "training runs", where: str = "parcel by parcel",
+                    encode: Callable[[np.ndarray], np.ndarray] | None = None,
+                    encoded: Mapping[str, np.ndarray] | None = None, known: set | frozenset = frozenset(),
+                    seed: int = 0) -> list[tuple[str, int, float, float]]:
+    """Warn (`ParcelOrderWarning`, one for all) of the `misordered_subjects` of `runs`, `what` they are, but those
+    already warned of (`known`: (run, subject index) pairs); returns them. `where`: the space `encode` maps into."""
+    found = [f for f in misordered_subjects(runs, encode, encoded, seed=seed) if f[:2] not in known]
+    if not found:
+        return found
+    labels = run_subjects(runs)
+    said = "; ".join(f"{_sub(labels[i])} in {name} (r = {r:.3f}; {p:.0%} of its parcel orders reach that)"
+                     for name, i, r, p in found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
+    model = where != "parcel by parcel"
+    follow = "shared response through their own encoder" if model else "average, parcel for parcel,"
+    cost = ("The model reads every parcel as the one it trained on, so their r, and the others', are lower for it."
+            if model else "The leave-one-out mean scores them near 0. (Brains that do not correspond parcel for parcel "
+            "are what per-subject encoders align; the closed-form start chooses them where they predict better.)")
+    warnings.warn(f"Parcels out of order, {where}, in the {what}: {said}. Their data follow the others' {follow} no "
+                  f"better than with their parcels in a random order: parcels in another order (another atlas or "
+                  f"numbering), or another subject's data under their name? {cost}", ParcelOrderWarning, stacklevel=3)
+    return found
+
+
 def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
-    "Refuse (`ValueError`, saying what to change) `train_runs` that cannot train `config`; warn of subjects out of step."
+    "Refuse (`ValueError`, saying what to change) `train_runs` that cannot train `config`; warn of subjects out of step or order."
     n_subjects = np.shape(next(iter(train_runs.values())))[0] if train_runs else 0
     labels = list(getattr(train_runs, "subjects", range(1, n_subjects + 1)))
     if n_subjects < 2:
@@ -452,4 +526,5 @@ def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
         if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
             raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
                              f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
-    warn_unlocked(train_runs)  # after the refusals: a warning, then the data's error, would be noise
+    unlocked = warn_unlocked(train_runs)  # after the refusals: a warning, then the data's error, would be noise
+    warn_misordered(train_runs, known={(name, i) for name, i, _, _ in unlocked}, seed=config.seed)

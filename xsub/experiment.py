@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import os
 import shutil
@@ -21,7 +22,8 @@ from .cli import UsageError, console_script, run_command, spell_flags
 from .files import remove_stale_temp_files, run_lock
 from .data import H5Run, Runs, align_runs, is_subject_folder, load_folder, run_subjects, zscore_run
 from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, is_algonauts, load_data,
-                         receptive_field, resolve_device, split_data, warn_unlocked, with_default_split)
+                         receptive_field, resolve_device, split_data, warn_misordered, warn_unlocked,
+                         with_default_split)
 from .models import predict_runs
 from .evaluate import (_subject, evaluate, leave_one_out_predictions, parcel_significance, save_predictions,
                            score_methods, significance_columns, significance_counts, write_results)
@@ -29,12 +31,11 @@ from .train import barrier, distributed, fit_model, init_distributed, load_check
 from .plotting import parcel_labels
 
 # %% auto #0
-__all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'ORDER_DRAWS', 'MIN_ORDER_TRS', 'run_files',
-           'check_run_folder', 'stored_config', 'run_signature', 'same_signature', 'copied_runs', 'AtlasAssumedWarning',
-           'warn_atlas_assumed', 'runs_as_read', 'read_data', 'checked_data', 'trained_subjects', 'check_run_data',
-           'run_experiment', 'train_parser', 'xsub_train', 'run_latents', 'encoder_fit', 'SwappedSubjectsWarning',
-           'one_encoder', 'swapped_subjects', 'warn_swapped', 'parcel_order_p', 'ParcelOrderWarning',
-           'misordered_subjects', 'warn_misordered', 'trained_runs', 'predict_folder', 'xsub_predict']
+__all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
+           'run_signature', 'same_signature', 'copied_runs', 'AtlasAssumedWarning', 'warn_atlas_assumed',
+           'runs_as_read', 'read_data', 'checked_data', 'trained_subjects', 'check_run_data', 'run_experiment',
+           'train_parser', 'xsub_train', 'run_latents', 'encoder_fit', 'SwappedSubjectsWarning', 'one_encoder',
+           'swapped_subjects', 'warn_swapped', 'trained_runs', 'predict_folder', 'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
 RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
@@ -172,7 +173,9 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
     # last: its warning (a subject not time-locked) is for data that pass every refusal
     check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
     for set_name, val in val_sets.items():
-        warn_unlocked(val, f"validation set {set_name}")
+        unlocked = warn_unlocked(val, f"validation set {set_name}")
+        warn_misordered(val, f"validation set {set_name}", known={(name, i) for name, i, _, _ in unlocked},
+                        seed=config.seed)
     return train_runs, val_sets
 
 
@@ -446,64 +449,6 @@ def warn_swapped(model: torch.nn.Module, runs: Mapping[str, object], what: str,
     return found
 
 
-ORDER_DRAWS = 19  # random parcel orders each subject's data are tried in: p = 0.05 when none fits as well
-MIN_ORDER_TRS = 100  # shorter runs are not tested: a weak subject's fit is too noisy to beat every random order
-
-
-def parcel_order_p(model: torch.nn.Module, run, own: np.ndarray | None = None, n_orders: int = ORDER_DRAWS,
-                   seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """(fit, p), (S,) each, for one run (S, T, P): `fit` is the r of each subject's data through its own encoder with
-    the other subjects' latents averaged (`encoder_fit`'s diagonal); `p` the share of `n_orders` random orders of its
-    parcels (and the recorded one) that fit at least as well, a permutation test. `own`: the run's `run_latents`."""
-    data = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
-    n_subjects, _, n_parcels = data.shape
-    own = run_latents(model, data) if own is None else own  # (S, T, D)
-    others = zscore_run((own.sum(0, keepdims=True) - own) / (n_subjects - 1))  # (S, T, D): subject i's others
-    fit = (zscore_run(own.copy()) * others).mean((1, 2))  # (S,)
-    rng = np.random.default_rng(seed)
-    reached = np.ones(n_subjects)  # the recorded order reaches itself
-    for _ in range(n_orders):  # one order for every subject at once: S independent tests per pass
-        shuffled = zscore_run(run_latents(model, data[:, :, rng.permutation(n_parcels)]))  # (S, T, D)
-        reached += (shuffled * others).mean((1, 2)) >= fit
-    return fit, reached / (n_orders + 1)
-
-
-class ParcelOrderWarning(UserWarning):
-    "A subject's data fit its encoder no better than with its parcels in a random order: another order, atlas or brain."
-
-
-def misordered_subjects(model: torch.nn.Module, runs: Mapping[str, object], min_trs: int = MIN_ORDER_TRS,
-                        latents: Mapping[str, np.ndarray] | None = None, seed: int = 0
-                        ) -> list[tuple[str, int, float, float]]:
-    """(run, subject index, fit, p) wherever a subject's data fit its own encoder no better than some random order of
-    its parcels does (`parcel_order_p`: p above 1 / (draws + 1)); runs shorter than `min_trs` are not tested."""
-    found = []
-    for name, run in runs.items():
-        if np.shape(run)[0] < 2 or np.shape(run)[1] < min_trs:
-            continue
-        fit, p = parcel_order_p(model, run, None if latents is None else latents[name], seed=seed)  # (S,) each
-        found += [(name, int(i), float(fit[i]), float(p[i])) for i in np.flatnonzero(p > 1 / (ORDER_DRAWS + 1))]
-    return found
-
-
-def warn_misordered(model: torch.nn.Module, runs: Mapping[str, object], what: str,
-                    latents: Mapping[str, np.ndarray] | None = None, known: set | frozenset = frozenset(),
-                    seed: int = 0) -> list[tuple[str, int, float, float]]:
-    """Warn (`ParcelOrderWarning`, one for all) of the `misordered_subjects` of `runs`, `what` they are, but those
-    already warned of (`known`: (run, subject index) pairs); returns them."""
-    found = [f for f in misordered_subjects(model, runs, latents=latents, seed=seed) if f[:2] not in known]
-    if found:
-        labels = [_subject(s) for s in run_subjects(runs)]
-        said = "; ".join(f"{labels[i]} in {name} (r = {fit:.3f}; {p:.0%} of its parcel orders reach that)"
-                         for name, i, fit, p in found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
-        warnings.warn(f"Parcels that do not match the model's in the {what}: {said}. Their data follow the others' "
-                      f"shared response through their own encoder no better than with their parcels in a random "
-                      f"order: parcels in another order (another atlas or numbering), or another subject's data under "
-                      f"their name? The model reads every parcel as the one it trained on, so their r, and the "
-                      f"others', are lower for it.", ParcelOrderWarning, stacklevel=3)
-    return found
-
-
 def trained_runs(run_dir: str | os.PathLike, data: Mapping[str, object], data_root: str | os.PathLike) -> list[str]:
     """The runs of `data` (read from `data_root`) that the model in `run_dir` trained on, whole or in part: those whose
     `run_signature` matches a training run's, wherever the files lie; for a run that recorded no signatures (an older
@@ -578,7 +523,8 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     unlocked = warn_unlocked(latents, f"runs of {data_root}", where="in the model's shared space")  # as it aligns them
     swapped = warn_swapped(model, data, f"runs of {data_root}", latents)
     warned = {(name, i) for name, i, _, _ in unlocked} | {(name, k) for name, i, j, _, _ in swapped for k in (i, j)}
-    misordered = warn_misordered(model, data, f"runs of {data_root}", latents, warned, config.seed)
+    misordered = warn_misordered(data, f"runs of {data_root}", "in the model's shared space",
+                                 functools.partial(run_latents, model), latents, warned, config.seed)
     trained = trained_runs(run_dir, data, data_root)
     if trained:  # scores, but not held-out ones
         part = "the first part (before the validated tail) of " if config.val_tail else ""
