@@ -25,12 +25,12 @@ from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, 
 from .synthetic import make_synthetic
 
 # %% auto #0
-__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAWS', 'MIN_ORDER_TRS', 'TrainConfig',
-           'config_parser', 'parse_config', 'resolve_device', 'parse_val_set', 'val_set_runs', 'data_root',
-           'is_algonauts', 'receptive_field', 'check_device', 'check_config', 'config_changes', 'with_default_split',
-           'load_dataset', 'gaps_said', 'split_data', 'load_data', 'identical_subjects', 'UnlockedSubjectWarning',
-           'time_locking', 'unlocked_subjects', 'warn_unlocked', 'ParcelOrderWarning', 'parcel_order',
-           'misordered_subjects', 'warn_misordered', 'check_data']
+__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAWS', 'MIN_ORDER_TRS', 'MIN_ORDER_PARCELS',
+           'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'parse_val_set', 'val_set_runs',
+           'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config', 'config_changes',
+           'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data', 'identical_subjects',
+           'UnlockedSubjectWarning', 'time_locking', 'unlocked_subjects', 'warn_unlocked', 'ParcelOrderWarning',
+           'parcel_order', 'misordered_subjects', 'warn_misordered', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -439,6 +439,7 @@ class ParcelOrderWarning(UserWarning):
 
 ORDER_DRAWS = 19  # random orders of a subject's parcels it is tested against: p = 0.05 when none reaches it
 MIN_ORDER_TRS = 100  # shorter runs are not tested: a weak subject's r is too noisy to beat every random order
+MIN_ORDER_PARCELS = 10  # fewer parcels are not tested: random orders keep too many of them in place (one, all)
 
 
 def parcel_order(run: np.ndarray | object, encode: Callable[[np.ndarray], np.ndarray] | None = None,
@@ -473,10 +474,11 @@ def misordered_subjects(runs: Mapping[str, object], encode: Callable[[np.ndarray
                         encoded: Mapping[str, np.ndarray] | None = None, min_trs: int = MIN_ORDER_TRS, seed: int = 0
                         ) -> list[tuple[str, int, float, float]]:
     """(run, subject index, r, p) wherever a subject's data follow the others' no better than some random order of its
-    parcels does (`parcel_order`: p above 1 / (draws + 1)); runs shorter than `min_trs` TRs are not tested."""
+    parcels does (`parcel_order`: p above 1 / (draws + 1)); runs shorter than `min_trs` TRs, or of fewer than
+    `MIN_ORDER_PARCELS` parcels, are not tested."""
     found = []
     for name, run in runs.items():
-        if np.shape(run)[0] < 2 or np.shape(run)[1] < min_trs:
+        if np.shape(run)[0] < 2 or np.shape(run)[1] < min_trs or np.shape(run)[2] < MIN_ORDER_PARCELS:
             continue
         r, p = parcel_order(run, encode, None if encoded is None else encoded[name], seed=seed)  # (S,) each
         found += [(name, int(i), float(r[i]), float(p[i])) for i in np.flatnonzero(p > 1 / (ORDER_DRAWS + 1))]
