@@ -350,7 +350,8 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
 
 def test_xsub_predict_tests_time_locking_in_the_models_space_and_names_swapped_and_misordered_subjects(env, tmp_path):
     """Brains that are each their own rotation of one response: parcel by parcel every subject looks out of step, in
-    the trained model's shared space none is; two subjects' files swapped are named, as a pair, and nobody else."""
+    the trained model's shared space none is; two subjects' files swapped are named, as a pair, and nobody else; one
+    subject's parcels in another order are named, alone."""
     from xsub.baselines import rotated_responses
     data, _ = rotated_responses(n_subjects=5, n_trs=900, n_parcels=40, noise=1.0, seed=2)  # (S, T, P)
     runs = {f"run-{k + 1}": data[:, 300 * k:300 * (k + 1)] for k in range(3)}

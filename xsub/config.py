@@ -30,7 +30,7 @@ __all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAW
            'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config', 'config_changes',
            'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data', 'identical_subjects',
            'UnlockedSubjectWarning', 'time_locking', 'unlocked_subjects', 'warn_unlocked', 'ParcelOrderWarning',
-           'parcel_order', 'misordered_subjects', 'warn_misordered', 'check_data']
+           'parcel_order', 'misordered_subjects', 'warn_misordered', 'warn_out_of_step', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -508,6 +508,13 @@ def warn_misordered(runs: Mapping[str, object], what: str = "training runs", whe
     return found
 
 
+def warn_out_of_step(runs: Mapping[str, object], what: str = "training runs", seed: int = 0) -> tuple[list, list]:
+    """Warn of subjects out of step with the others (`warn_unlocked`), then of those in step whose parcels are out of
+    order (`warn_misordered`), parcel by parcel, in `runs`, `what` they are; returns both lists."""
+    unlocked = warn_unlocked(runs, what)
+    return unlocked, warn_misordered(runs, what, known={(name, i) for name, i, _, _ in unlocked}, seed=seed)
+
+
 def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
     "Refuse (`ValueError`, saying what to change) `train_runs` that cannot train `config`; warn of subjects out of step or order."
     n_subjects = np.shape(next(iter(train_runs.values())))[0] if train_runs else 0
@@ -528,5 +535,4 @@ def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
         if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
             raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
                              f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
-    unlocked = warn_unlocked(train_runs)  # after the refusals: a warning, then the data's error, would be noise
-    warn_misordered(train_runs, known={(name, i) for name, i, _, _ in unlocked}, seed=config.seed)
+    warn_out_of_step(train_runs, seed=config.seed)  # after the refusals: a warning, then an error, would be noise

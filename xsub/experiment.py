@@ -22,8 +22,8 @@ from .cli import UsageError, console_script, run_command, spell_flags
 from .files import remove_stale_temp_files, run_lock
 from .data import H5Run, Runs, align_runs, is_subject_folder, load_folder, run_subjects, zscore_run
 from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, is_algonauts, load_data,
-                         receptive_field, resolve_device, split_data, warn_misordered, warn_unlocked,
-                         with_default_split)
+                         receptive_field, resolve_device, split_data, warn_misordered, warn_out_of_step,
+                         warn_unlocked, with_default_split)
 from .models import predict_runs
 from .evaluate import (_subject, evaluate, leave_one_out_predictions, parcel_significance, save_predictions,
                            score_methods, significance_columns, significance_counts, write_results)
@@ -173,9 +173,7 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
     # last: its warning (a subject not time-locked) is for data that pass every refusal
     check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
     for set_name, val in val_sets.items():
-        unlocked = warn_unlocked(val, f"validation set {set_name}")
-        warn_misordered(val, f"validation set {set_name}", known={(name, i) for name, i, _, _ in unlocked},
-                        seed=config.seed)
+        warn_out_of_step(val, f"validation set {set_name}", config.seed)
     return train_runs, val_sets
 
 
