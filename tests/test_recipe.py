@@ -54,6 +54,11 @@ def test_no_shared_structure_beyond_the_baseline_costs_nothing(tmp_path, seed):
     done = run_experiment(TrainConfig(out_dir=str(tmp_path / "run"), **QUICK), runs={"movie": x}, figures=False)
     entry = done["summary"]["sets"]["tail-0.3"]
     assert entry["model"]["mean"] >= entry["baseline"]["mean"] - 0.005, (entry["model"]["mean"], entry["baseline"]["mean"])
+    for path in [*(tmp_path / "run").rglob("*.json"), *(tmp_path / "run").rglob("*.jsonl")]:  # strict JSON: no NaN,
+        for line in path.read_text().splitlines() if path.suffix == ".jsonl" else [path.read_text()]:  # no Infinity
+            json.loads(line, parse_constant=lambda token: pytest.fail(f"{path.name} holds {token}, which is not JSON"))
+    start = json.loads((tmp_path / "run" / "metrics.json").read_text())["training"]["start"]
+    assert start["alpha"] == "inf" or np.isfinite(start["alpha"])  # the start's infinite alpha, written as JSON can
 
 
 def test_shared_structure_is_learned(tmp_path):

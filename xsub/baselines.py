@@ -32,7 +32,7 @@ import torch
 from tqdm.auto import tqdm
 
 from .cli import UsageError, run_command, spell_flags
-from .files import atomic_write, write_text_atomic
+from .files import atomic_write, json_text, write_text_atomic
 from .data import NETWORKS, SUBJECTS, delayed, load_runs, parcel_networks, pearson_r
 from .synthetic import oracle_r
 from .config import (TrainConfig, config_changes, config_parser, data_root, is_algonauts,
@@ -909,7 +909,7 @@ def _write_comparison(out_dir: Path, table, ceiling_means, errors, summary: dict
     if errors is not None:
         paths["ceiling_errors_csv"] = write_text_atomic(out_dir / "ceiling_errors.csv",
                                                         errors.to_csv(float_format="%.4f"))
-    write_text_atomic(paths["comparison_json"], json.dumps(summary, indent=1))
+    write_text_atomic(paths["comparison_json"], json_text(summary, indent=1))
     fig = plot_comparison(scores_by_set, f"{summary['data']['source']}: {len(summary['subjects'])} subjects")
     with atomic_write(paths["comparison_png"]) as tmp:
         fig.savefig(tmp, format="png", dpi=150)

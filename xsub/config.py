@@ -29,8 +29,9 @@ __all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAW
            'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'parse_val_set', 'val_set_runs',
            'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config', 'config_changes',
            'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data', 'identical_subjects',
-           'UnlockedSubjectWarning', 'time_locking', 'unlocked_subjects', 'warn_unlocked', 'ParcelOrderWarning',
-           'parcel_order', 'misordered_subjects', 'warn_misordered', 'warn_out_of_step', 'check_data']
+           'UnlockedSubjectWarning', 'shift_r', 'far_shifts', 'locked_lag', 'time_locking', 'unlocked_subjects',
+           'warn_unlocked', 'ParcelOrderWarning', 'parcel_order', 'misordered_subjects', 'warn_misordered',
+           'warn_out_of_step', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -295,8 +296,11 @@ def check_config(config: TrainConfig, data: bool = True) -> None:
 
 def config_changes(old: Mapping, new: Mapping) -> dict[str, tuple]:
     "{field: (old value, new value)} of the settings that differ and change results (not `RUNTIME_FIELDS`)."
+    def value(config: Mapping, key: str):  # a data folder is the same folder however it is written
+        v = config.get(key)
+        return str(Path(v).resolve()) if key == "data_root" and v is not None else v
     return {k: (old.get(k), new.get(k)) for k in sorted(set(old) | set(new))
-            if k not in RUNTIME_FIELDS and old.get(k) != new.get(k)}
+            if k not in RUNTIME_FIELDS and value(old, k) != value(new, k)}
 
 
 def with_default_split(config: TrainConfig, named_sets: bool | None = None) -> TrainConfig:
@@ -384,6 +388,34 @@ UNLOCKED_P = 0.25  # warn when this fraction of a subject's circular shifts or m
 MIN_SHIFTS = 10  # fewer shifts far enough from the recorded timing: p is too coarse, and no warning is given
 
 
+def shift_r(x: np.ndarray, s: int, total: np.ndarray | None = None) -> np.ndarray:
+    """(T,) subject s's mean r over parcels with the others' average when its data of `x` (S, T, P) are read k TRs later
+    (circularly; k = T - 1 is 1 TR earlier). `total`: `x` summed over subjects, if already computed."""
+    n_subjects, n_trs, _ = x.shape
+    total = x.sum(0, dtype=np.float64).astype(np.float32) if total is None else total  # (T, P)
+    others = (total - x[s]) / (n_subjects - 1)  # (T, P) the subject's leave-one-out mean
+    own, mean = zscore_run(np.stack([x[s], others]))  # (T, P) each, a new array z-scored (constant parcels: 0)
+    spectrum = np.fft.rfft(own, axis=0) * np.conj(np.fft.rfft(mean, axis=0))
+    return np.fft.irfft(spectrum, n=n_trs, axis=0).mean(1) / n_trs  # (T,): r of a shift of k TRs
+
+
+def far_shifts(n_trs: int, min_shift: int = 10) -> np.ndarray:
+    "(T,) whether a circular shift of k TRs is far from the recorded timing: nearer shifts look alike (BOLD is slow)."
+    distance = np.minimum(np.arange(n_trs), n_trs - np.arange(n_trs))  # (T,) TRs from the recorded timing
+    return distance >= max(min_shift, n_trs // 10)
+
+
+def locked_lag(run: np.ndarray | object, s: int, min_shift: int = 10) -> tuple[int, float] | None:
+    """(k, r): subject s of `run` (S, T, P) follows the others best with its data read k TRs later (k < 0: earlier),
+    a near shift, k != 0, whose r no far shift reaches (a timing offset); else None."""
+    x = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
+    r_by_shift, far = shift_r(x, s), far_shifts(x.shape[1], min_shift)  # (T,) each
+    best = int(np.flatnonzero(~far)[r_by_shift[~far].argmax()])  # the best near shift, 0 ... T - 1
+    if best == 0 or far.sum() < MIN_SHIFTS or (r_by_shift[far] >= r_by_shift[best]).any():
+        return None
+    return (best if best <= x.shape[1] // 2 else best - x.shape[1]), float(r_by_shift[best])
+
+
 def time_locking(run: np.ndarray | object, min_shift: int = 10) -> tuple[np.ndarray, np.ndarray]:
     "(r, p) per subject of `run` (S, T, P): mean r with the others' average, and the share of far time shifts reaching it."
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P); float32 FFTs: 1.5 times faster than float64, r to 1e-7
@@ -391,14 +423,8 @@ def time_locking(run: np.ndarray | object, min_shift: int = 10) -> tuple[np.ndar
         raise ValueError(f"time_locking: run has shape {x.shape}; expected (subjects >= 2, TRs, parcels).")
     n_subjects, n_trs, _ = x.shape
     total = x.sum(0, dtype=np.float64).astype(np.float32)  # (T, P)
-    r_by_shift = np.empty((n_subjects, n_trs))  # the mean over parcels of r at every circular shift of the subject
-    for s in range(n_subjects):
-        others = (total - x[s]) / (n_subjects - 1)  # (T, P) the subject's leave-one-out mean
-        own, mean = zscore_run(np.stack([x[s], others]))  # (T, P) each, a new array z-scored (constant parcels: 0)
-        spectrum = np.fft.rfft(own, axis=0) * np.conj(np.fft.rfft(mean, axis=0))
-        r_by_shift[s] = np.fft.irfft(spectrum, n=n_trs, axis=0).mean(1) / n_trs  # (T,): r of a shift of k TRs
-    distance = np.minimum(np.arange(n_trs), n_trs - np.arange(n_trs))  # (T,) TRs from the recorded timing
-    far = distance >= max(min_shift, n_trs // 10)  # nearer shifts look alike: BOLD is slow
+    r_by_shift = np.stack([shift_r(x, s, total) for s in range(n_subjects)])  # (S, T)
+    far = far_shifts(n_trs, min_shift)  # (T,)
     r = r_by_shift[:, 0]  # (S,) as recorded
     p = (r_by_shift[:, far] >= r[:, None]).mean(1) if far.sum() >= MIN_SHIFTS else np.full(n_subjects, np.nan)
     return r, p
@@ -422,14 +448,21 @@ def warn_unlocked(runs: Mapping[str, object], what: str = "training runs",
         return found
     labels = run_subjects(runs)
     pair = len(labels) == 2  # each one's "others" is the other: the two are out of step with each other
+    lags = [locked_lag(runs[name], i) for name, i, _, _ in found[:8]]  # [(k, r) or None]: a timing offset found
     said = "; ".join(f"{f'{_sub(labels[0])} and {_sub(labels[1])}' if pair else _sub(labels[i])} in {name} (r = "
-                     f"{r:.3f} as recorded; {p:.0%} of the shifts reach that)" for name, i, r, p in found[:8])
+                     f"{r:.3f} as recorded; {p:.0%} of the shifts reach that"
+                     + (f"; r = {lag[1]:.3f} with its data read {abs(lag[0])} TR{'s' * (abs(lag[0]) > 1)} "
+                        f"{'later' if lag[0] > 0 else 'earlier'}" if lag else "") + ")"
+                     for (name, i, r, p), lag in zip(found, lags))
     said += f"; and {len(found) - 8} more" if len(found) > 8 else ""
+    offset = (" A subject locked a few TRs off (said so above) has its data offset in time: check its first volumes "
+              "and start time, or shift its data to the others'." if any(lags) else "")
     scored = "The leave-one-out mean" if where == "parcel by parcel" else "The model"
     warnings.warn(f"Not time-locked with the others, {where}, in the {what}: {said}. Their data follow the "
                   f"other subjects' average no better than at a random circular time shift: another stimulus or start, "
                   f"parcels in another order, or a subject who stopped following (motion, sleep)? {scored} "
-                  f"scores them near 0, and they dilute every other subject's.", UnlockedSubjectWarning, stacklevel=3)
+                  f"scores them near 0, and they dilute every other subject's.{offset}", UnlockedSubjectWarning,
+                  stacklevel=3)
     return found
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 import scipy.stats
 import torch
 
-from .files import atomic_write, write_text_atomic
+from .files import atomic_write, json_text, write_text_atomic
 from .data import (DroppedRunsWarning, FRIENDS_TASK, SUBJECTS, load_runs, parcel_networks, score_runs, zscore_run,
                        zscore_stats)
 from .models import leave_one_out_mean, predict_runs
@@ -175,7 +175,7 @@ def write_results(out_dir: str | os.PathLike, scores_by_set: Mapping[str, Mappin
     out_dir.mkdir(parents=True, exist_ok=True)
     metrics = {"sets": {name: summarize(scores, subjects) for name, scores in scores_by_set.items()}, **(extra or {})}
     paths = {"metrics": out_dir / "metrics.json", "parcels": out_dir / "parcels.csv"}
-    write_text_atomic(paths["metrics"], json.dumps(metrics, indent=1))
+    write_text_atomic(paths["metrics"], json_text(metrics, indent=1))
     write_text_atomic(paths["parcels"], parcel_frame(scores_by_set, subjects, labels, columns_by_set).to_csv(index=False, float_format="%.5f"))
     return paths
 

@@ -27,7 +27,7 @@ from .config import (TrainConfig, check_data, config_changes, config_parser, dat
 from .models import predict_runs
 from .evaluate import (_subject, evaluate, leave_one_out_predictions, parcel_significance, save_predictions,
                            score_methods, significance_columns, significance_counts, write_results)
-from .train import barrier, distributed, fit_model, init_distributed, load_checkpoint, load_model, training_note
+from .train import barrier, distributed, fit_model, init_distributed, load_checkpoint, load_model, passed_over, training_note
 from .plotting import parcel_labels
 
 # %% auto #0
@@ -277,6 +277,7 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
     selection = result.selection
     extra = {"best_epoch": result.best_epoch, "early_stop": selection.early_stop if selection else None,
              "training": {"start": result.start, "gradient_epochs": result.best_epoch, "note": training_note(result),
+                          "passed_over": passed_over(selection.metrics) if selection else None,
                           "inner_r_by_epoch": [m["val"]["inner"]["r"] for m in selection.metrics] if selection else None},
              "data": _data_summary(config, train_runs, val_sets), "data_root": str(root) if root else None,
              "significance": {name: {"test": "circular time shifts (model, baseline), block swaps (model vs baseline); "

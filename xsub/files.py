@@ -5,6 +5,8 @@
 # %% ../nbs/01_files.ipynb #dffdc645
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import socket
@@ -21,7 +23,8 @@ except ImportError:  # Windows
     fcntl = None
 
 # %% auto #0
-__all__ = ['TEMP_FILE', 'LOCK_FILE', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic', 'run_lock']
+__all__ = ['TEMP_FILE', 'LOCK_FILE', 'atomic_write', 'remove_stale_temp_files', 'write_text_atomic', 'json_ready', 'json_text',
+           'run_lock']
 
 # %% ../nbs/01_files.ipynb #1ed238f6
 @contextmanager
@@ -85,6 +88,22 @@ def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
     with atomic_write(path) as tmp:
         tmp.write_text(text)
     return Path(path)
+
+# %% ../nbs/01_files.ipynb #210b7c04
+def json_ready(obj):
+    "`obj` (dicts, lists, tuples, numbers, strings) with the floats strict JSON cannot hold replaced: NaN by None, inf by 'inf'."
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None if math.isnan(obj) else ("inf" if obj > 0 else "-inf")
+    if isinstance(obj, dict):
+        return {k: json_ready(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [json_ready(v) for v in obj]
+    return obj
+
+
+def json_text(obj, indent: int | None = None) -> str:
+    "Strict JSON (RFC 8259) of `obj`: NaN as null, infinities as the strings 'inf' and '-inf' (`json_ready`)."
+    return json.dumps(json_ready(obj), indent=indent, allow_nan=False)
 
 # %% ../nbs/01_files.ipynb #be8ede9b
 LOCK_FILE = ".xsub.lock"  # held by the run that writes into a folder

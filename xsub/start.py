@@ -339,6 +339,13 @@ def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray]
     max_dim = min(model.embed_dim, model.n_parcels, sum(x.shape[1] for x in runs) - 1)
     errors = None
     if choice is None:
+        lengths = [x.shape[1] for x in runs]
+        fewest = min(int(sum(m.sum() for m in train_masks)) for train_masks, _ in fold_masks(lengths, n_folds, gap))
+        if fewest < 2:
+            raise ValueError(f"The closed-form start cross-validates over {n_folds} blocked folds of the training runs "
+                             f"with {gap} TRs left out on each side of the held-out block; {len(runs)} run(s) of "
+                             f"{', '.join(map(str, lengths))} TRs leave a fold {fewest} training TRs. Use longer runs "
+                             f"(or more of them), a smaller --inner-val, or --init baseline (no closed form).")
         choice, errors = choose_start(runs, max_dim, n_folds, gap)
     choice = {"loo_subjects": [], **choice, "dim": min(choice["dim"], max_dim), "alpha": float(choice["alpha"])}
     k = choice["dim"]

@@ -22,7 +22,7 @@ from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
 from .cli import console_script
-from .files import atomic_write, write_text_atomic
+from .files import atomic_write, json_text, write_text_atomic
 from .data import NETWORKS, SUBJECTS, TR, bold_path, parcel_networks, pearson_r
 
 # %% auto #0
@@ -221,7 +221,7 @@ def _atomic_h5(path: Path, write) -> None:
 
 def _atomic_json(path: Path, obj) -> None:
     "Write `obj` as JSON, atomically."
-    write_text_atomic(path, json.dumps(obj, indent=1))
+    write_text_atomic(path, json_text(obj, indent=1))
 
 # %% ../nbs/03_synthetic.ipynb #f8eaab1e
 def _write_synthetic(cfg: SyntheticConfig, seed: int, root: Path, truth_dir: Path, stamp: dict, progress: bool):
@@ -282,7 +282,7 @@ def make_synthetic(preset: str = "small", out: str | Path | None = None, seed: i
     stamp = {"preset": preset, "seed": seed, "generator_version": GENERATOR_VERSION, "config": asdict(cfg)}
     if marker.exists() and not overwrite:
         found = json.loads(marker.read_text())
-        if found == json.loads(json.dumps(stamp)):
+        if found == json.loads(json_text(stamp)):
             return root
         if (found.get("preset"), found.get("seed")) != (preset, seed):
             raise FileExistsError(f"{marker} describes another data set (preset {found.get('preset')!r}, seed "

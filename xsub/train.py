@@ -27,7 +27,7 @@ from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
-from .files import atomic_write, write_text_atomic
+from .files import atomic_write, json_text, write_text_atomic
 from .data import ClipDataset, score_runs, split_tail
 from .config import TrainConfig, check_config, check_data, config_changes, receptive_field, resolve_device
 from .models import CrossSubjectEncoder, predict_runs
@@ -38,8 +38,8 @@ __all__ = ['MICRO_BATCH_VALUES', 'keep_freed_memory', 'save_checkpoint', 'load_c
            'learning_rate', 'validate', 'micro_batch_size', 'rank_batches', 'distributed', 'process_device',
            'init_distributed', 'barrier', 'from_main_process', 'stalled', 'check_training', 'resumed_state',
            'prepare_run_folder', 'initial_model', 'restore', 'parallel_model', 'clip_loader', 'train_epoch',
-           'stop_score', 'shared_scores', 'training_state', 'log_epoch', 'train', 'chosen_epoch', 'fit_model',
-           'training_note']
+           'stop_score', 'shared_scores', 'training_state', 'log_epoch', 'train', 'group_gain_p', 'chosen_epoch',
+           'passed_over', 'passed_over_text', 'fit_model', 'training_note']
 
 # %% ../nbs/08_train.ipynb #a1efdadb
 def keep_freed_memory() -> bool:
@@ -277,7 +277,7 @@ def prepare_run_folder(out_dir: Path, config: TrainConfig | None, resumed_from: 
         with atomic_write(out_dir / "best.pt") as tmp:
             shutil.copyfile(best_path, tmp)
     if config is not None:
-        write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))
+        write_text_atomic(out_dir / "config.json", json_text(config.to_dict(), indent=1))
 
 
 def initial_model(config: TrainConfig, model_args: dict, train_runs: Mapping[str, object],
@@ -379,7 +379,7 @@ def log_epoch(out_dir: Path, state: dict, improved: bool, n_epochs: int) -> None
     "Process 0's record of an epoch: its log line, metrics.jsonl (after a gradient epoch), best.pt if it improved, last.pt."
     print(_log_line(state["metrics"][-1], n_epochs))
     if state["epoch"] > 0:
-        write_text_atomic(out_dir / "metrics.jsonl", "".join(json.dumps(m) + "\n" for m in state["metrics"]))
+        write_text_atomic(out_dir / "metrics.jsonl", "".join(json_text(m) + "\n" for m in state["metrics"]))
     if improved:
         save_checkpoint(out_dir / "best.pt", state)
     save_checkpoint(out_dir / "last.pt", state)
@@ -450,16 +450,38 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
                        out_dir, stop_set, metrics[0].get("start", start_info))
 
 # %% ../nbs/08_train.ipynb #dd0f586c
+def group_gain_p(metrics: Sequence[Mapping], row: Mapping, set_name: str = "inner") -> float:
+    "p of a one-sided paired t-test over subjects that `row` beats epoch 0 of `metrics` on `set_name` (NaN: one subject)."
+    start = np.array(metrics[0]["val"][set_name]["r_subjects"])  # (S,) r per subject before any gradient step
+    r = np.array(row["val"][set_name]["r_subjects"])  # (S,)
+    return float(scipy.stats.ttest_rel(r, start, alternative="greater").pvalue) if len(r) > 1 else float("nan")
+
+
 def chosen_epoch(metrics: Sequence[Mapping], set_name: str = "inner", p_value: float = 0.05) -> int:
     "The epoch with the best mean r on `set_name` among those better than epoch 0 over subjects (paired t-test); else 0."
-    start = np.array(metrics[0]["val"][set_name]["r_subjects"])  # (S,) r per subject before any gradient step
     best, best_r = 0, metrics[0]["val"][set_name]["r"]
     for row in metrics[1:]:
-        r = np.array(row["val"][set_name]["r_subjects"])  # (S,)
-        if len(r) > 1 and row["val"][set_name]["r"] > best_r and \
-                scipy.stats.ttest_rel(r, start, alternative="greater").pvalue < p_value:
+        if row["val"][set_name]["r"] > best_r and group_gain_p(metrics, row, set_name) < p_value:
             best, best_r = row["epoch"], row["val"][set_name]["r"]
     return best
+
+
+def passed_over(metrics: Sequence[Mapping], set_name: str = "inner") -> dict | None:
+    """Where `chosen_epoch` keeps the start although an epoch has a better mean r on `set_name` (not for the subjects
+    as a group): that epoch, {epoch, r, start_r, gained, subjects, p}; else None."""
+    best = max(metrics, key=lambda row: row["val"][set_name]["r"])
+    if chosen_epoch(metrics, set_name) != 0 or best["epoch"] == 0:
+        return None
+    gains = np.subtract(best["val"][set_name]["r_subjects"], metrics[0]["val"][set_name]["r_subjects"])  # (S,)
+    return {"epoch": best["epoch"], "r": best["val"][set_name]["r"], "start_r": metrics[0]["val"][set_name]["r"],
+            "gained": int((gains > 0).sum()), "subjects": len(gains), "p": group_gain_p(metrics, best, set_name)}
+
+
+def passed_over_text(passed: Mapping) -> str:
+    "What `passed_over` found, in words."
+    return (f"epoch {passed['epoch']} reached inner r {passed['r']:.3f} against the start's {passed['start_r']:.3f}, "
+            f"but not for the subjects as a group: {passed['gained']} of {passed['subjects']} gained, one-sided paired "
+            f"t-test over subjects p = {passed['p']:.2f}")
 
 
 def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
@@ -490,7 +512,7 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
 
     if main_process:
         out_dir.mkdir(parents=True, exist_ok=True)
-        write_text_atomic(out_dir / "config.json", json.dumps(config.to_dict(), indent=1))  # the recipe's settings
+        write_text_atomic(out_dir / "config.json", json_text(config.to_dict(), indent=1))  # the recipe's settings
     if not config.inner_val:
         return train(dataclasses.replace(config, patience=0), train_runs, None, out_dir, last(out_dir), config_file=False)
     inner_train, inner = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
@@ -500,8 +522,10 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
                       out_dir / "selection", last(out_dir / "selection"))
     epochs = chosen_epoch(selection.metrics, "inner")
     if main_process:
+        passed = passed_over(selection.metrics)
         print(f"chosen on the inner split: {epochs} epochs (inner r {selection.metrics[epochs]['val']['inner']['r']:.3f}, "
-              f"start {selection.metrics[0]['val']['inner']['r']:.3f}); training on all the runs")
+              f"start {selection.metrics[0]['val']['inner']['r']:.3f}{'; ' + passed_over_text(passed) if passed else ''}); "
+              f"training on all the runs")
     final = train(dataclasses.replace(config, epochs=epochs, patience=0), train_runs, None, out_dir, last(out_dir),
                   config_file=False)
     final.selection = selection
@@ -511,14 +535,19 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
 def training_note(result: TrainResult) -> str:
     "One sentence on what training did: whether gradient epochs or the closed form's decoder added anything."
     start = result.start
+    passed = passed_over(result.selection.metrics) if result.selection else None
+    epochs = (f"no gradient epoch was kept ({passed_over_text(passed)})" if passed
+              else "no gradient epoch helped on the inner split")
     if (start.get("init") == "closed-form" and start.get("alpha") == float("inf") and start.get("encoder") == "shared"
             and result.best_epoch == 0):
         timing = (f" and filtered in time by one {len(start['skip_kernel'])}-tap kernel for every parcel"
                   if start.get("skip_kernel") else "")
         return ("Nothing was learned beyond the leave-one-out mean: the closed form kept no decoder (alpha = inf) and "
-                f"no gradient epoch helped on the inner split; the model is the leave-one-out mean, rescaled per parcel{timing}.")
+                f"{epochs}; the model is the leave-one-out mean, rescaled per parcel{timing}.")
     if result.best_epoch == 0:
         what = (f"the closed-form fit ({start.get('encoder')} encoders)" if start.get("init") == "closed-form"
                 else "the untrained model (leave-one-out mean)")
-        return f"Gradient training did not help on the inner split: the model is {what}."
+        head = epochs[0].upper() + epochs[1:] if passed else "Gradient training did not help on the inner split"
+        return f"{head}: the model is {what}."
     return f"{result.best_epoch} gradient epochs improved on the start on the inner split."
+
