@@ -327,7 +327,7 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
     assert r.returncode == 1 and "10 parcels" in one_line(r)
     fewer = save_runs({n: np.asarray(x)[:3] for n, x in s6.items()}, tmp_path / "three", s6.subjects[:3])
     r = cli(env, "xsub_predict", str(finished), "--data-root", str(fewer), "--out-dir", str(tmp_path / "z"))
-    assert r.returncode == 1 and "sub-05" in one_line(r)
+    assert r.returncode == 2 and "has no file for sub-05" in one_line(r) and "every one of them" in one_line(r)
     said = lambda r: r.stderr.split("was trained on")[1].split("held-out")[0]  # the runs the warning names
     train_runs, _ = load_data(TrainConfig(preset="tiny", progress=False, zscore=False))  # as on disk
     first = next(iter(train_runs))  # a training episode, saved again elsewhere: known by its data, wherever it lies

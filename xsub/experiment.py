@@ -20,7 +20,8 @@ import torch
 
 from .cli import UsageError, console_script, run_command, spell_flags
 from .files import remove_stale_temp_files, run_lock
-from .data import H5Run, Runs, align_runs, is_subject_folder, load_folder, run_subjects, zscore_run
+from .data import (H5Run, Runs, align_runs, file_subject, is_subject_folder, load_folder, run_subjects, subject_files,
+                       zscore_run)
 from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, is_algonauts, load_data,
                          receptive_field, resolve_device, split_data, warn_misordered, warn_out_of_step,
                          warn_unlocked, with_default_split)
@@ -504,6 +505,16 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     subjects = trained_subjects(run_dir)  # the order of the model's S axis
     if subjects is None:
         raise UsageError(f"{run_dir / 'metrics.json'} lists no subjects: pass the --out-dir of a finished xsub_train run.")
+    files, absent = subject_files(data_root), []
+    for s in subjects:  # the model's S axis: every subject needs its file
+        try:
+            file_subject(s, files, data_root)
+        except FileNotFoundError:
+            absent.append(s)
+    if absent:
+        raise UsageError(f"--data-root {data_root} has no file for {', '.join(absent)} (it has {', '.join(files)}): the "
+                         f"model in {run_dir} predicts each of its subjects ({', '.join(subjects)}) from the others, so "
+                         f"every one of them needs a sub-<label>.h5 there.")
     model = load_model(run_dir / "best.pt", resolve_device(device))
     data = load_folder(data_root, subjects, runs, zscore=config.zscore, on_nonfinite=config.on_nonfinite,
                        progress=progress)  # {run: (S, T, P)}, aligned as in training
