@@ -90,7 +90,7 @@ def test_torchrun_two_gloo_processes_equal_one_process(tmp_path):
                           "--no-python", shutil.which("xsub_train"), *args, "--out-dir", str(tmp_path / "two")],
                          env=env, capture_output=True, text=True, timeout=600)
     assert two.returncode == 0, two.stderr[-2000:]
-    assert two.stdout.count("mean Pearson r (whole validation runs)") == 1  # process 0 alone reports
+    assert two.stdout.count("mean Pearson r on the validated TRs") == 1  # process 0 alone reports
     assert sorted(p.name for p in (tmp_path / "one").iterdir()) == sorted(p.name for p in (tmp_path / "two").iterdir())
     epochs = [[json.loads(line) for line in (tmp_path / d / "metrics.jsonl").read_text().splitlines()]
               for d in ("one", "two")]

@@ -308,11 +308,20 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
 # %% ../nbs/10_experiment.ipynb #91ab0ab4
 def _report(summary: Mapping, paths: Mapping[str, Path]) -> str:
     "What the main command prints: mean r of each method on each set, and where every output went."
-    lines = ["", summary["training"]["note"], "", "mean Pearson r (whole validation runs)"]
+    lines = ["", summary["training"]["note"], "", "mean Pearson r on the validated TRs (each run predicted whole)"]
     for set_name, methods in summary["sets"].items():
         parts = [f"{m} {e['mean']:.3f}" + (f" ({e['fraction_of_oracle']:.0%} of oracle)" if "fraction_of_oracle" in e else "")
                  for m, e in methods.items()]
         lines.append(f"  {set_name:16s} " + " | ".join(parts))
+    counts = {name: s["parcels"] for name, s in summary.get("significance", {}).items()}  # {set: {test: counts}}
+    if counts:
+        q = next(iter(summary["significance"].values()))["q_below"]
+        lines += ["", f"parcels whose r, averaged over subjects, is significant (q < {q:g}, FDR over parcels)"]
+        lines += [f"  {name:16s} " + " | ".join(f"{test.replace('_', ' ')} {c['mean_over_subjects']} of {c['of']}"
+                                                for test, c in tests.items()) for name, tests in counts.items()]
+        if all(tests[m]["mean_over_subjects"] == 0 for tests in counts.values() for m in ("model", "baseline")):
+            lines.append("  none in any set: no sign that these subjects share a signal (see the time-locking "
+                         "warnings, if any)")
     lines += ["", "outputs"] + [f"  {k:22s} {p}" for k, p in paths.items()]
     return "\n".join(lines)
 
