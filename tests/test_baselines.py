@@ -347,3 +347,12 @@ def rotated_responses_for_folder():
     "Four subjects, one run of 400 TRs, 30 parcels, as rotated_responses makes them."
     from xsub.baselines import rotated_responses
     return rotated_responses(n_subjects=4, n_trs=400, n_parcels=30, seed=5)
+
+
+def test_ridge_pca_is_cut_to_what_the_data_hold():
+    "Two other subjects of 20 parcels hold 40 columns: the PCA keeps 40 (with a warning), not sklearn's error for 64."
+    rng = np.random.default_rng(0)
+    runs = {name: rng.standard_normal((3, 200, 20)).astype(np.float32) for name in ("a", "b")}
+    with pytest.warns(UserWarning, match=r"n_components=64 is more than .* \(400 TRs x 40 parcels side by side\): 40 used"):
+        model = RidgeFIR(progress=False).fit(runs)
+    assert model.n_components_ == 40 and model.predict(runs)["a"].shape == (3, 200, 20)

@@ -1,5 +1,6 @@
 "The training recipe: choices made inside the training data only, and never worse than doing nothing."
 import json
+import re
 
 import numpy as np
 import pytest
@@ -39,6 +40,7 @@ def test_choices_never_read_the_reported_validation_part(tmp_path):
         config = TrainConfig(out_dir=str(tmp_path / name), zscore=False, **QUICK)
         runs.append(run_experiment(config, runs={"movie": data}, figures=False))
     (a, b) = (json.loads(d["paths"]["metrics"].read_text())["training"] for d in runs)
+    assert runs[0]["summary"]["data"]["source"].startswith("runs given in memory")  # not the config's synthetic preset
     assert a["start"]["alpha"] == b["start"]["alpha"] and a["gradient_epochs"] == b["gradient_epochs"]
     assert a["inner_r_by_epoch"] == b["inner_r_by_epoch"]
     wa, wb = (load_checkpoint(tmp_path / n / "best.pt")["model"] for n in "ab")
@@ -66,3 +68,14 @@ def test_shared_structure_is_learned(tmp_path):
     done = run_experiment(TrainConfig(out_dir=str(tmp_path / "run"), **QUICK), runs={"movie": movie(3)}, figures=False)
     entry = done["summary"]["sets"]["tail-0.3"]
     assert entry["model"]["mean"] > entry["baseline"]["mean"] + 0.02, (entry["model"]["mean"], entry["baseline"]["mean"])
+
+
+def test_runs_given_in_memory_that_cannot_be_read_are_refused_by_what_is_wrong(tmp_path):
+    "Runs of different subject counts (one run's extra subject was dropped in silence), no runs, a bare array."
+    config = TrainConfig(out_dir=str(tmp_path / "run"), **QUICK)
+    with pytest.raises(ValueError, match=r"different numbers of subjects \('a': 3, 'b': 4\)"):
+        run_experiment(config, runs={"a": movie(0, n_subjects=3), "b": movie(1, n_subjects=4)}, figures=False)
+    for runs, said in (({}, "got dict (empty)"), (movie(0), "got ndarray")):
+        with pytest.raises(ValueError, match=re.escape(said)):
+            run_experiment(config, runs=runs, figures=False)
+    assert not (tmp_path / "run").exists() or not any((tmp_path / "run").iterdir())

@@ -266,8 +266,14 @@ class RidgeFIR:
         self.pcas_, self.coef_, self.alpha_, self.alpha_index_ = {}, {}, {}, {}
         for s in tqdm(range(n_subjects), desc="ridge", disable=None if self.progress else True):
             if self.features == "pca":  # fitted in place on one array of the others' data: no copies of it
-                self.pcas_[s] = PCA(self.n_components, svd_solver="randomized", random_state=self.seed,
-                                    copy=False).fit(_others_side_by_side(runs, names, s))
+                others = _others_side_by_side(runs, names, s)  # (TRs, (S - 1) * P)
+                self.n_components_ = min(self.n_components, *others.shape)  # no more than the data hold
+                if s == 0 and self.n_components_ < self.n_components:
+                    warnings.warn(f"RidgeFIR: n_components={self.n_components} is more than the other subjects' data "
+                                  f"hold ({others.shape[0]} TRs x {others.shape[1]} parcels side by side): "
+                                  f"{self.n_components_} used.", stacklevel=3)  # the caller of fit
+                self.pcas_[s] = PCA(self.n_components_, svd_solver="randomized", random_state=self.seed,
+                                    copy=False).fit(others)
             pieces = [(self._design(runs[n], s), _centred(runs[n][s])) for n in names]  # per run: (X, y (T, P))
             if len(pieces) == 1:  # one run: blocked cross-validation over contiguous stretches of time inside it
                 pieces = list(zip(*(np.array_split(a, self.n_folds) for a in pieces[0])))

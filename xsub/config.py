@@ -229,7 +229,8 @@ def _ranges(config: TrainConfig) -> list[str]:
                            ("seed", 0 <= config.seed < 2 ** 32, "between 0 and 2**32 - 1"),
                            ("inner_val", 0 <= config.inner_val < 1, "a fraction strictly between 0 and 1, or 0"),
                            ("val_tail", 0 <= config.val_tail < 1, "a fraction strictly between 0 and 1 (0.3 holds out "
-                                                                  "the last 30% of every run), or 0 for no time split"),
+                                                                  "the last 30% of every run), or 0 (the default: "
+                                                                  "named sets where the data have them, else 0.3)"),
                            ("num_workers", config.num_workers >= 0, "0 or more")):
         if not ok:
             bad.append(f"--{name.replace('_', '-')} {getattr(config, name)}: use {want}.")
@@ -407,11 +408,16 @@ def far_shifts(n_trs: int, min_shift: int = 10) -> np.ndarray:
 
 def locked_lag(run: np.ndarray | object, s: int, min_shift: int = 10) -> tuple[int, float] | None:
     """(k, r): subject s of `run` (S, T, P) follows the others best with its data read k TRs later (k < 0: earlier),
-    a near shift, k != 0, whose r no far shift reaches (a timing offset); else None."""
+    a near shift, k != 0, whose r no far shift reaches and is at least half the other subjects' median r as
+    recorded (a timing offset, not the best of many near shifts of noise); else None."""
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
     r_by_shift, far = shift_r(x, s), far_shifts(x.shape[1], min_shift)  # (T,) each
     best = int(np.flatnonzero(~far)[r_by_shift[~far].argmax()])  # the best near shift, 0 ... T - 1
     if best == 0 or far.sum() < MIN_SHIFTS or (r_by_shift[far] >= r_by_shift[best]).any():
+        return None
+    total = x.sum(0, dtype=np.float64).astype(np.float32)  # (T, P)
+    recorded = [shift_r(x, o, total)[0] for o in range(len(x)) if o != s]  # the others' r as recorded
+    if r_by_shift[best] < 0.5 * np.median(recorded):
         return None
     return (best if best <= x.shape[1] // 2 else best - x.shape[1]), float(r_by_shift[best])
 

@@ -767,12 +767,19 @@ def run_subjects(runs: Mapping[str, np.ndarray]) -> tuple:
 
 def save_runs(runs: Mapping[str, np.ndarray], folder: str | os.PathLike, subjects: Sequence | None = None) -> Path:
     "Write aligned runs `{run: (S, T, P)}` as `folder/sub-<label>.h5`, one float32 dataset `(T, P)` per run."
+    if not runs:
+        raise ValueError("save_runs: no runs to write; pass {run name: (S, T, P) array}.")
     subjects = tuple(subjects) if subjects is not None else run_subjects(runs)
+    labels = [subject_label(s) for s in subjects]  # the file names
+    twice = sorted({label for label in labels if labels.count(label) > 1})
+    if twice:
+        raise ValueError(f"save_runs: subjects {list(subjects)} name the same file twice ({', '.join(twice)}.h5): one "
+                         f"subject's data would overwrite another's; give each subject its own label.")
     folder = Path(folder)
     for name, run in runs.items():
-        if np.ndim(run) != 3 or len(run) != len(subjects) or "/" in name:
+        if np.ndim(run) != 3 or len(run) != len(subjects) or "/" in name or not name:
             raise ValueError(f"save_runs: run {name!r} has shape {np.shape(run)}; expected (S={len(subjects)}, T, P) "
-                             f"and a name without '/'.")
+                             f"and a name, without '/'.")
     for i, s in enumerate(subjects):
         path = folder / f"{subject_label(s)}.h5"
         if not SUBJECT_FILE.match(path.name):

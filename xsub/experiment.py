@@ -124,12 +124,21 @@ def runs_as_read(config: TrainConfig, runs: Mapping[str, object]) -> Runs:
     """Runs in memory `{run: (S, T, P)}` as `xsub_train` reads files (`xsub.data.align_runs`, in new arrays): NaN/Inf
     as `config.on_nonfinite` says, constant stretches cut, each parcel z-scored over each whole run (`config.zscore`).
     Runs still in their h5 files (`H5Run`, from `load_runs(lazy=True)`) were read so already: they stay lazy."""
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError(f"runs: expected a dict {{run name: (subjects, TRs, parcels) array}} with at least one run, "
+                         f"e.g. {{'movie': array of shape (4, 500, 1000)}}; got {type(runs).__name__}"
+                         + (" (empty)" if isinstance(runs, Mapping) else "") + ".")
     odd = {name: np.shape(x) for name, x in runs.items() if len(np.shape(x)) != 3}
     if odd:
         raise ValueError(f"runs {odd}: expected one (subjects, TRs, parcels) array per run, every subject's (T, P) "
                          f"stacked (np.stack), e.g. {{'movie': array of shape (4, 500, 1000)}}.")
     if all(isinstance(x, H5Run) for x in runs.values()):
         return runs if isinstance(runs, Runs) else Runs(runs, run_subjects(runs))
+    counts = {name: np.shape(x)[0] for name, x in runs.items()}  # subjects per run
+    if len(set(counts.values())) > 1:
+        raise ValueError(f"runs hold different numbers of subjects ({', '.join(f'{n!r}: {c}' for n, c in counts.items())}): "
+                         f"every run must stack the same subjects in the same order on its first axis (leave out "
+                         f"the runs some subjects lack, or the subjects that lack runs).")
     subjects = run_subjects(runs)
     per_subject = {s: {name: np.asarray(x[:])[i] for name, x in runs.items()} for i, s in enumerate(subjects)}
     return align_runs(per_subject, zscore=config.zscore, on_nonfinite=config.on_nonfinite)  # {run: (S, T, P)}
@@ -202,9 +211,10 @@ def check_run_data(run_dir: str | os.PathLike, runs: Mapping[str, object], sourc
                              f"the same subjects in the same parcellation.")
 
 # %% ../nbs/10_experiment.ipynb #b4b60373
-def _data_summary(config: TrainConfig, train_runs: Mapping, val_sets: Mapping) -> dict:
-    "What a run was trained and validated on, for metrics.json."
-    source = (f"dataset {config.dataset}" if config.dataset else config.data_root or f"synthetic {config.preset}")
+def _data_summary(config: TrainConfig, train_runs: Mapping, val_sets: Mapping, given: bool = False) -> dict:
+    "What a run was trained and validated on, for metrics.json; `given`: arrays in memory, not the data `config` names."
+    source = ("runs given in memory (run_experiment(runs=...))" if given else f"dataset {config.dataset}"
+              if config.dataset else config.data_root or f"synthetic {config.preset}")
     split = (f"last {config.val_tail:g} of every run, after a gap of {receptive_field(config)} TRs" if config.val_tail
              else f"whole runs {list(config.val_runs)}" if config.val_runs else "named sets")
     return {"source": str(source), "split": split, "train_runs": len(train_runs),
@@ -258,13 +268,13 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
                 shutil.rmtree(path) if path.is_dir() else path.unlink()
         try:
             return _train_and_write(config, train_runs, val_sets, save_predictions_, figures, resume, download,
-                                    atlas_named=runs is None and is_algonauts(config))
+                                    atlas_named=runs is None and is_algonauts(config), given=runs is not None)
         except KeyboardInterrupt:
             raise KeyboardInterrupt(f"continue with: xsub_train --resume {out_dir}") from None
 
 
 def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping, save_predictions_: bool,
-                     figures: bool, resume: bool, download: bool, atlas_named: bool = False) -> dict:
+                     figures: bool, resume: bool, download: bool, atlas_named: bool = False, given: bool = False) -> dict:
     "The part of `run_experiment` that writes: train (or resume), evaluate, write metrics, tables, figures."
     out_dir = Path(config.out_dir)
     named_sets = not (config.val_tail or config.val_runs)
@@ -280,7 +290,7 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
              "training": {"start": result.start, "gradient_epochs": result.best_epoch, "note": training_note(result),
                           "passed_over": passed_over(selection.metrics) if selection else None,
                           "inner_r_by_epoch": [m["val"]["inner"]["r"] for m in selection.metrics] if selection else None},
-             "data": _data_summary(config, train_runs, val_sets), "data_root": str(root) if root else None,
+             "data": _data_summary(config, train_runs, val_sets, given), "data_root": str(root) if root else None,
              "significance": {name: {"test": "circular time shifts (model, baseline), block swaps (model vs baseline); "
                                              "1000 draws; Benjamini-Hochberg FDR over parcels", "q_below": 0.05,
                                      "parcels": significance_counts(tests, subjects=subjects)}

@@ -111,8 +111,10 @@ LOCK_FILE = ".xsub.lock"  # held by the run that writes into a folder
 
 @contextmanager
 def run_lock(folder: str | os.PathLike) -> Iterator[Path]:
-    "Create `folder` and hold its lock for the block; a folder another live run holds is a `UsageError` naming it."
+    """Create `folder` and hold its lock for the block; a folder another live run holds is a `UsageError` naming it.
+    A folder it created and the block left empty (a run refused before writing) is removed again."""
     folder = Path(folder)
+    created = not folder.exists()
     try:
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / LOCK_FILE
@@ -143,3 +145,5 @@ def run_lock(folder: str | os.PathLike) -> Iterator[Path]:
     finally:
         path.unlink(missing_ok=True)
         os.close(fd)
+        if created and not any(folder.iterdir()):
+            folder.rmdir()  # nothing was written: nothing is left behind

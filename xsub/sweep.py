@@ -136,7 +136,9 @@ def ablation_table(study, base: TrainConfig, baselines: Mapping[str, Mapping[str
                      **{f"r_{s}": t.user_attrs.get(f"r_{s}") for s in sets if s != "inner"}})
     rows += [{"variant": name, "kind": "baseline", **{f"r_{s}": r for s, r in scores.items()}}
              for name, scores in baselines.items()]
-    table = pd.DataFrame(rows).astype({"trial": "Int64", "epochs": "Int64"})  # whole numbers, empty for baselines
+    table = pd.DataFrame(rows).reindex(columns=["variant", "kind", "trial", "state", "epochs", "r_inner",
+                                               *(f"r_{s}" for s in sets if s != "inner")])  # a study of no trial: baselines only
+    table = table.astype({"trial": "Int64", "epochs": "Int64"})  # whole numbers, empty for baselines
     reference = table.loc[table.variant == "default", "r_inner"]
     table["change_inner"] = table.r_inner - (reference.iloc[0] if len(reference) else np.nan)
     order = {"ablation": 0, "search": 1, "baseline": 2}
@@ -149,7 +151,7 @@ def plot_ablation(table: pd.DataFrame, title: str = "", out: str | Path | None =
     "Horizontal bars: each variant's change in inner r from the default (pruned: hatched), baselines as lines."
     rows = table[table.kind != "baseline"].iloc[::-1]
     fig, ax = plt.subplots(figsize=(7, 0.28 * len(rows) + 1.4))
-    pruned = rows.state.str.startswith("pruned").to_numpy()
+    pruned = rows.state.fillna("").astype(str).str.startswith("pruned").to_numpy()  # (variants,)
     ax.barh(rows.variant, rows.change_inner, color=np.where(rows.kind == "search", "tab:orange", "tab:blue"),
             hatch=None, alpha=0.85)
     for i, p in enumerate(pruned):

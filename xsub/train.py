@@ -534,10 +534,16 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
 
 def training_note(result: TrainResult) -> str:
     "One sentence on what training did: whether gradient epochs or the closed form's decoder added anything."
-    start = result.start
-    passed = passed_over(result.selection.metrics) if result.selection else None
-    epochs = (f"no gradient epoch was kept ({passed_over_text(passed)})" if passed
-              else "no gradient epoch helped on the inner split")
+    start, selection = result.start, result.selection
+    passed = passed_over(selection.metrics) if selection else None
+    if selection is None:  # no inner split (inner_val=0): the epochs asked for, all of them
+        epochs = (f"{result.best_epoch} gradient epochs were trained as asked, unchecked (no inner split to choose "
+                  f"them: --inner-val 0)" if result.best_epoch else "no gradient epoch was trained")
+    elif len(selection.metrics) == 1:
+        epochs = "no gradient epoch was trained (--epochs 0)"
+    else:
+        epochs = (f"no gradient epoch was kept ({passed_over_text(passed)})" if passed
+                  else "no gradient epoch helped on the inner split")
     if (start.get("init") == "closed-form" and start.get("alpha") == float("inf") and start.get("encoder") == "shared"
             and result.best_epoch == 0):
         timing = (f" and filtered in time by one {len(start['skip_kernel'])}-tap kernel for every parcel"
@@ -547,7 +553,10 @@ def training_note(result: TrainResult) -> str:
     if result.best_epoch == 0:
         what = (f"the closed-form fit ({start.get('encoder')} encoders)" if start.get("init") == "closed-form"
                 else "the untrained model (leave-one-out mean)")
-        head = epochs[0].upper() + epochs[1:] if passed else "Gradient training did not help on the inner split"
+        head = "Gradient training did not help on the inner split" if epochs.startswith("no gradient epoch helped") \
+            else epochs[0].upper() + epochs[1:]
         return f"{head}: the model is {what}."
+    if selection is None:
+        return epochs[0].upper() + epochs[1:] + "."
     return f"{result.best_epoch} gradient epochs improved on the start on the inner split."
 
