@@ -411,11 +411,11 @@ def locked_lag(run: np.ndarray | object, s: int, min_shift: int = 10) -> tuple[i
     a near shift, k != 0, whose r no far shift reaches and is at least half the other subjects' median r as
     recorded (a timing offset, not the best of many near shifts of noise); else None."""
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
-    r_by_shift, far = shift_r(x, s), far_shifts(x.shape[1], min_shift)  # (T,) each
+    total = x.sum(0, dtype=np.float64).astype(np.float32)  # (T, P)
+    r_by_shift, far = shift_r(x, s, total), far_shifts(x.shape[1], min_shift)  # (T,) each
     best = int(np.flatnonzero(~far)[r_by_shift[~far].argmax()])  # the best near shift, 0 ... T - 1
     if best == 0 or far.sum() < MIN_SHIFTS or (r_by_shift[far] >= r_by_shift[best]).any():
         return None
-    total = x.sum(0, dtype=np.float64).astype(np.float32)  # (T, P)
     recorded = [shift_r(x, o, total)[0] for o in range(len(x)) if o != s]  # the others' r as recorded
     if r_by_shift[best] < 0.5 * np.median(recorded):
         return None

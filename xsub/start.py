@@ -210,8 +210,14 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
     (candidates, alphas, folds, subjects)). Simpler wins unless the richer choice saves more than one standard error
     over folds: the shared map over per-subject maps, and the rescaled leave-one-out mean over either, for the group
     or for one subject (`loo_subjects`)."""
-    S, candidates = np.shape(runs[0])[0], start_candidates(dim)
-    folds = fold_masks([np.shape(x)[1] for x in runs], n_folds, gap)
+    S, candidates, lengths = np.shape(runs[0])[0], start_candidates(dim), [np.shape(x)[1] for x in runs]
+    folds = fold_masks(lengths, n_folds, gap)
+    fewest = min(int(sum(m.sum() for m in train_masks)) for train_masks, _ in folds)  # training TRs of a fold
+    if fewest < 2:
+        raise ValueError(f"The closed-form start cross-validates over {n_folds} blocked folds of the training runs "
+                         f"with {gap} TRs left out on each side of the held-out block; {len(runs)} run(s) of "
+                         f"{', '.join(map(str, lengths))} TRs leave a fold {fewest} training TRs. Use longer runs "
+                         f"(or more of them), a smaller --inner-val, or --init baseline (no closed form).")
     errors = np.zeros((len(candidates), len(alphas), len(folds), S))
     for f, (train_masks, held_masks) in enumerate(folds):
         pca = group_mean_pca(runs, train_masks, dim)  # (P, dim), refitted without the held-out block
@@ -339,13 +345,6 @@ def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray]
     max_dim = min(model.embed_dim, model.n_parcels, sum(x.shape[1] for x in runs) - 1)
     errors = None
     if choice is None:
-        lengths = [x.shape[1] for x in runs]
-        fewest = min(int(sum(m.sum() for m in train_masks)) for train_masks, _ in fold_masks(lengths, n_folds, gap))
-        if fewest < 2:
-            raise ValueError(f"The closed-form start cross-validates over {n_folds} blocked folds of the training runs "
-                             f"with {gap} TRs left out on each side of the held-out block; {len(runs)} run(s) of "
-                             f"{', '.join(map(str, lengths))} TRs leave a fold {fewest} training TRs. Use longer runs "
-                             f"(or more of them), a smaller --inner-val, or --init baseline (no closed form).")
         choice, errors = choose_start(runs, max_dim, n_folds, gap)
     choice = {"loo_subjects": [], **choice, "dim": min(choice["dim"], max_dim), "alpha": float(choice["alpha"])}
     k = choice["dim"]

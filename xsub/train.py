@@ -541,9 +541,11 @@ def training_note(result: TrainResult) -> str:
                   f"them: --inner-val 0)" if result.best_epoch else "no gradient epoch was trained")
     elif len(selection.metrics) == 1:
         epochs = "no gradient epoch was trained (--epochs 0)"
+    elif passed:
+        epochs = f"no gradient epoch was kept ({passed_over_text(passed)})"
     else:
-        epochs = (f"no gradient epoch was kept ({passed_over_text(passed)})" if passed
-                  else "no gradient epoch helped on the inner split")
+        epochs = "no gradient epoch helped on the inner split"
+    sentence = epochs[0].upper() + epochs[1:]  # the same, opening a sentence
     if (start.get("init") == "closed-form" and start.get("alpha") == float("inf") and start.get("encoder") == "shared"
             and result.best_epoch == 0):
         timing = (f" and filtered in time by one {len(start['skip_kernel'])}-tap kernel for every parcel"
@@ -553,10 +555,8 @@ def training_note(result: TrainResult) -> str:
     if result.best_epoch == 0:
         what = (f"the closed-form fit ({start.get('encoder')} encoders)" if start.get("init") == "closed-form"
                 else "the untrained model (leave-one-out mean)")
-        head = "Gradient training did not help on the inner split" if epochs.startswith("no gradient epoch helped") \
-            else epochs[0].upper() + epochs[1:]
-        return f"{head}: the model is {what}."
+        return f"{sentence}: the model is {what}."
     if selection is None:
-        return epochs[0].upper() + epochs[1:] + "."
+        return f"{sentence}."
     return f"{result.best_epoch} gradient epochs improved on the start on the inner split."
 
