@@ -11,7 +11,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from xsub.data import (ClipDataset, H5Run, NETWORKS, NETWORK_COUNTS, SUBJECTS, TR, align_runs, bold_path, fmri_dir,
-                       load_runs, parcel_networks, parse_key, plan_alignment, run_name, select_keys)
+                       fix_nonfinite, load_runs, parcel_networks, parse_key, plan_alignment, run_name, select_keys)
 
 P = 6  # parcels in the fixtures: nothing below the file readers assumes 1000
 FRIENDS = {"s01e01a": 40, "s01e01b": 38, "s01e02a": 41, "s02e01a": 39, "s02e03b": 42}
@@ -210,6 +210,12 @@ def test_error_nonfinite_names_subject_and_key(root):
     with pytest.warns(UserWarning, match=r"sub-02 run 's01e02a'.*replaced 1 NaN/Inf values by 0"):
         runs = load_runs(root, on_nonfinite="zero", progress=False)
     assert runs["s01e02a"][1, 3, 1] == 0 and np.isfinite(runs["s01e02a"]).all()
+    with pytest.warns(UserWarning) as said:  # a parcel with one finite value is not said to be empty
+        fix_nonfinite(np.array([[np.nan, 1.0], [2.0, 1.0]]), "x", "zero")
+    assert "no finite value" not in str(said[0].message)
+    with pytest.warns(UserWarning, match=r"1 parcel\(s\) \(index 1\) had no finite value in these 2 TRs: they are "
+                                         r"constant there, so an r over them is NaN"):
+        fix_nonfinite(np.array([[0.5, np.nan], [2.0, np.inf]]), "x", "zero")  # (T, P): parcel 1 wholly non-finite
     with pytest.raises(ValueError, match=r"sub-02 run 's01e02a'.*NaN/Inf"):  # lazy too: the scale check reads the
         quiet(load_runs, root, lazy=True, progress=False)  # first TRs of every run at load time, before any work
 

@@ -86,8 +86,8 @@ def test_overwrite_keeps_the_old_run_until_the_new_one_has_its_data(env, finishe
     run = tmp_path / "run"
     shutil.copytree(finished, run)
     before = {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()}
-    r = cli(env, "xsub_train", *TINY, "--out-dir", str(run), "--overwrite", "--subjects", "9")  # no sub-09: fails
-    assert r.returncode == 1 and "sub-09" in one_line(r)
+    r = cli(env, "xsub_train", *TINY, "--out-dir", str(run), "--overwrite", "--val-runs", "s04e01a")  # fails on its data
+    assert r.returncode == 1 and "s04e01a was dropped when the data were read (missing for sub-05)" in one_line(r)
     assert {p.name: p.read_bytes() for p in run.iterdir() if p.is_file()} == before
     r = cli(env, "xsub_train", *TINY, "--out-dir", str(run), "--overwrite", "--seed", "1")
     assert r.returncode == 0, r.stderr[-3000:]
@@ -418,8 +418,8 @@ def test_a_subject_named_twice_is_refused_before_the_run_claims_its_folder(env, 
     out = tmp_path / "out"
     r = cli(env, "xsub_train", "--data-root", str(data), "--subjects", "01", "1", "02", "--out-dir", str(out),
             "--epochs", "0", "--no-progress", "--offline")
-    assert r.returncode == 1 and "name each subject once" in one_line(r), r.stderr[-2000:]
-    assert not (out / "config.json").exists()
+    assert r.returncode == 2 and "name each subject once" in one_line(r), r.stderr[-2000:]  # a bad argument
+    assert not out.exists()
 
 
 def test_validation_runs_of_another_parcellation_are_refused_before_the_run_claims_its_folder(tmp_path):
@@ -462,11 +462,19 @@ def test_messages_say_what_is_true_about_the_data_root_and_subjects(env, tmp_pat
     r = cli(env, "xsub_train", "--data-root", str(data / "sub-01.h5"), "--out-dir", str(tmp_path / "a"), "--offline")
     line = one_line(r)
     assert r.returncode == 2 and "is a file, not a folder" in line and "sub-<label>.h5" in line and "algonauts" in line
+    r = cli(env, "xsub_train", "--data-root", str(data), "--subjects", "1", "4", "--out-dir", str(tmp_path / "a"),
+            "--offline")  # no sub-04.h5: a bad argument, said before any data is read
+    assert r.returncode == 2 and "no file for subject '4': it has 3 (sub-01, sub-02, sub-03)" in one_line(r), r.stderr
+    r = cli(env, "xsub_train", "--subjects", "1", "9", "--out-dir", str(tmp_path / "a"), "--offline")
+    assert r.returncode == 2 and "the built-in synthetic set has the Algonauts 2025 release's subjects 1 2 3 5" in \
+        one_line(r), r.stderr
+    assert not (tmp_path / "a").exists()
     out = tmp_path / "b"
     r = cli(env, "xsub_train", "--data-root", str(data), "--subjects", "1", "3", "--out-dir", str(out), "--epochs", "0",
             "--no-progress", "--offline")
     assert r.returncode == 0, r.stderr
     summary = json.loads((out / "metrics.json").read_text())
     assert summary["subjects"] == ["sub-01", "sub-03"], summary["subjects"]
+    assert summary["data_root"] == str(data), summary["data_root"]  # the folder read (it was null for a time split)
     printed = [line.split()[-1] for line in r.stdout.split("outputs", 1)[1].splitlines() if line.strip()]
     assert printed and all(Path(p).exists() for p in printed), printed

@@ -75,3 +75,6 @@ def test_run_outputs_hold_p_and_q(tmp_path):
         assert column in table, table
     counts = json.loads(done["paths"]["metrics"].read_text())["significance"]["tail-0.3"]["parcels"]
     assert counts["model"]["of"] == 30 and counts["model"]["mean_over_subjects"] > 20
+    # 180 + 150 validated TRs joined: 9 blocks of 40 TRs, every one of 2^9 - 1 swap patterns; 265 circular shifts
+    assert counts["model_vs_baseline"]["draws"] == 511 and counts["model"]["draws"] == 265
+    assert counts["model_vs_baseline"]["smallest_p"] == 1 / 512

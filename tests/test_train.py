@@ -327,3 +327,22 @@ def test_the_built_in_data_say_their_missing_runs_are_on_purpose():
     "The built-in set leaves out runs as the real one does; its warning says so, and still lists them."
     with pytest.warns(UserWarning, match=r"Dropped 3 of 10 runs .*\(missing for sub-05\).* \(on purpose: the built-in"):
         xsub.config.load_dataset(TrainConfig(preset="tiny", progress=False))
+
+
+def test_runs_too_short_for_a_clip_are_said_once_in_the_training_runs_terms(tmp_path):
+    """A run shorter than a clip after the split, and one shorter only before the inner split: one warning names
+    both with the training TRs they have (ClipDataset would name the parts it is given, twice)."""
+    import warnings
+    from xsub.train import fit_model
+    rng = np.random.default_rng(0)
+    shared = rng.standard_normal((1, 400, 20)).astype(np.float32)
+    runs = {n: shared[:, :t] + rng.standard_normal((3, t, 20)).astype(np.float32)
+            for n, t in (("long", 400), ("short", 57), ("mid", 71))}
+    config = TrainConfig(epochs=1, samples_per_epoch=16, embed_dim=4, sample_length=64, out_dir=str(tmp_path),
+                         progress=False)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        fit_model(config, runs)
+    messages = [str(w.message) for w in said if "shorter" in str(w.message)]
+    assert len(messages) == 1 and "short (57 training TRs)" in messages[0], messages
+    assert "mid (43 of its 71 training TRs before the inner part)" in messages[0], messages

@@ -805,7 +805,8 @@ def comparison_significance(predictions: Mapping[str, Mapping[str, np.ndarray]],
         test = difference_significance(predictions[better], predictions[worse], runs, n_draws, seed=seed)
         sign = 1 if better == "model" else -1
         out["model_vs_best_baseline"] = {"best_baseline": best, "difference": sign * test["difference"],
-                                         "p": test["p"], "parcels_q05": test["parcels_q05"], "better": better}
+                                         "p": test["p"], "parcels_q05": test["parcels_q05"], "better": better,
+                                         "draws": test["draws"]}
     return out
 
 # %% ../nbs/11_baselines.ipynb #ed2a5a54
@@ -1000,13 +1001,20 @@ def _compare_report(done: Mapping) -> str:
     "What `xsub_compare` prints: the table, model against the best baseline, the ceilings, the files."
     with pd.option_context("display.width", 250, "display.max_columns", 40):
         lines = ["", "mean Pearson r per validation set (and per network), fit time (s), peak memory (MB), block-swap "
-                 "p of 'above the leave-one-out mean'", "", done["table"].round(3).to_string()]
+                 "p of 'above the leave-one-out mean' (-: not measured here, or the leave-one-out mean itself)", "",
+                 done["table"].round(3).to_string(na_rep="-")]
         for set_name, tests in done["significance"].items():
             best = tests.get("model_vs_best_baseline")
             if best:
                 lines.append(f"\n{set_name}: model - best baseline ({best['best_baseline']}) = {best['difference']:+.4f}"
-                             f", p = {best['p']:.3g} ({best['better']} better; block swaps), {best['parcels_q05']} "
-                             f"parcels with q < 0.05")
+                             f", p = {best['p']:.3g} (one-sided, for {best['better']}; block swaps), "
+                             f"{best['parcels_q05']} parcels with q < 0.05")
+            draws = [t["draws"] for t in (best or {}, *tests["vs_loo_mean"].values()) if "draws" in t]
+            if draws and min(draws) < 1000:  # every swap pattern once: an exact test, as fine as its patterns
+                smallest = 1 / (min(draws) + 1)
+                lines.append(f"{set_name}: the block swaps took every one of {min(draws)} swap patterns (too few "
+                             f"40-TR blocks for 1000 draws): no p below {smallest:.2g}" +
+                             (", so none of these differences can be significant here" if smallest >= 0.05 else ""))
         if done["ceilings"] is not None:
             lines += ["", "noise ceilings from the repeated Movie10 clips (mean r)", "",
                       done["ceilings"].round(3).to_string(), "",

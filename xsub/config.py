@@ -20,18 +20,19 @@ import numpy as np
 import torch
 
 from .cli import CommandParser, HelpFormatter, UsageError, spell_flags
-from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, fetch_sherlock, is_subject_folder,
-                       load_folder, load_runs, not_a_folder, run_subjects, split_runs, split_tail, zscore_run)
+from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, fetch_sherlock, file_subject,
+                       is_subject_folder, load_folder, load_runs, not_a_folder, run_subjects, split_runs, split_tail,
+                       subject_files, zscore_run)
 from .synthetic import make_synthetic
 
 # %% auto #0
 __all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAWS', 'MIN_ORDER_TRS', 'MIN_ORDER_PARCELS',
            'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'parse_val_set', 'val_set_runs',
-           'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_config', 'config_changes',
-           'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data', 'identical_subjects',
-           'UnlockedSubjectWarning', 'shift_r', 'far_shifts', 'locked_lag', 'time_locking', 'unlocked_subjects',
-           'warn_unlocked', 'ParcelOrderWarning', 'parcel_order', 'misordered_subjects', 'warn_misordered',
-           'warn_out_of_step', 'check_data']
+           'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_subjects', 'check_config',
+           'config_changes', 'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data',
+           'identical_subjects', 'UnlockedSubjectWarning', 'shift_r', 'far_shifts', 'locked_lag', 'time_locking',
+           'unlocked_subjects', 'warn_unlocked', 'ParcelOrderWarning', 'parcel_order', 'misordered_subjects',
+           'warn_misordered', 'warn_out_of_step', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -258,6 +259,32 @@ def check_device(device: str) -> torch.device:
     return resolved
 
 
+def check_subjects(config: TrainConfig) -> None:
+    """A `UsageError` unless `--subjects` names each subject once and, where the names can be checked before any data is
+    read (the built-in synthetic set, a folder in the generic layout), names subjects the data has."""
+    flag = f"--subjects {' '.join(map(str, config.subjects))}"
+    if is_algonauts(config):
+        try:
+            names = [_sub(s) for s in _algonauts_subjects(config.subjects)]
+        except ValueError as e:
+            raise UsageError(f"--subjects: {e}") from None
+        if config.data_root is None and not set(names) <= {_sub(s) for s in SUBJECTS}:
+            raise UsageError(f"{flag}: the built-in synthetic set has the Algonauts 2025 release's subjects "
+                             f"{' '.join(map(str, SUBJECTS))}.")
+    elif config.data_root is not None:  # the generic layout: each name to its file
+        files = subject_files(config.data_root)
+        try:
+            names = [file_subject(s, files, config.data_root) for s in config.subjects]
+        except FileNotFoundError as e:
+            raise UsageError(f"--subjects: {e}") from None
+    else:
+        return  # a named data set: its files may not be fetched yet
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise UsageError(f"{flag}: {len(names)} names for the {len(set(names))} subjects {', '.join(dict.fromkeys(names))}"
+                         f" ({', '.join(twice)} named twice): name each subject once.")
+
+
 def check_config(config: TrainConfig, data: bool = True) -> None:
     "Raise a `UsageError` on any setting that cannot work, before any data is read (`data=False`: skip data settings)."
     bad = _ranges(config)
@@ -275,11 +302,8 @@ def check_config(config: TrainConfig, data: bool = True) -> None:
         raise UsageError(f"--val-tail {config.val_tail} and --val-runs {' '.join(config.val_runs)}: use one of them.")
     if config.data_root is not None and not Path(config.data_root).is_dir():
         raise UsageError(f"--data-root {not_a_folder(config.data_root)}")
-    if is_algonauts(config) and config.subjects:
-        try:
-            _algonauts_subjects(config.subjects)
-        except ValueError as e:
-            raise UsageError(f"--subjects: {e}") from None
+    if config.subjects:
+        check_subjects(config)
     if is_algonauts(config) and not (config.val_tail or config.val_runs):
         for name in config.val_sets:
             try:

@@ -296,7 +296,11 @@ def fix_nonfinite(x: np.ndarray, where: str, on_nonfinite: str = "raise") -> np.
             raise NonFiniteError(f"{where} has {n_bad} NaN/Inf values: fix the file, or use --on-nonfinite zero "
                                  f"(replace them by 0) or --on-nonfinite drop-run (leave the run out) "
                                  f"(on_nonfinite= in Python).")
-        warnings.warn(f"{where}: replaced {n_bad} NaN/Inf values by 0 (on_nonfinite='zero').", stacklevel=2)
+        empty = np.flatnonzero(bad.all(0)) if x.ndim == 2 else []  # (T, P): parcels with no finite value at all
+        listed = ", ".join(map(str, empty[:5])) + (" ..." if len(empty) > 5 else "")
+        warnings.warn(f"{where}: replaced {n_bad} NaN/Inf values by 0 (on_nonfinite='zero')" +
+                      (f"; {len(empty)} parcel(s) (index {listed}) had no finite value in these {len(x)} TRs: "
+                       f"they are constant there, so an r over them is NaN" if len(empty) else "") + ".", stacklevel=2)
         x[bad] = 0
     return x
 
@@ -811,8 +815,10 @@ def file_subject(subject, files: Mapping[str, Path], root: str | os.PathLike = "
     same = [s for s in files if number.isdigit() and s[4:].isdigit() and int(s[4:]) == int(number)]
     if len(same) == 1:
         return same[0]
+    names = list(files) if len(files) <= 8 else [*list(files)[:4], "...", *list(files)[-2:]]  # a long folder, shortened
     raise FileNotFoundError(f"{root} has no file for subject {subject!r}" + (f" (several match its number: {same})" if same
-                            else "") + f": it has {list(files)}; name subjects by label (sub-01 or 01) or number (1).")
+                            else "") + f": it has {len(files)} ({', '.join(names)}); name subjects by label (sub-01 or "
+                            f"01) or number (1).")
 
 
 def is_subject_folder(root: str | os.PathLike) -> bool:
@@ -843,15 +849,21 @@ def load_folder(root: str | os.PathLike, subjects: Sequence | None = None, runs:
     keep = None if runs is None else set(runs)
     opened = {}
     try:
-        per_subject = {}
+        per_subject, every_run = {}, set()
         for s, path in files.items():
             opened[s] = f = open_h5(path)
+            every_run |= set(f)
             keys = [k for k in f if keep is None or k in keep]
             for k in keys:
                 if not isinstance(f[k], h5py.Dataset) or f[k].ndim != 2:
                     raise ValueError(f"{path}: {k!r} is {'a group' if not isinstance(f[k], h5py.Dataset) else f'shaped {f[k].shape}'}; "
                                      f"the generic layout wants one 2-D dataset (T, P) per run, named by the run.")
             per_subject[s] = {k: f[k] for k in keys}
+        unknown = sorted(keep - every_run) if keep is not None else []
+        if unknown:
+            have = sorted(every_run)
+            raise ValueError(f"{root}: no file has run {', '.join(unknown)} (asked for by runs=, or --runs); the runs "
+                             f"in its files: {', '.join(have[:10])}{' ...' if len(have) > 10 else ''}.")
         shared = set.intersection(*(set(v) for v in per_subject.values()))
         if not shared:
             listed = "; ".join(f"{s}: {sorted(v)[:5]}" for s, v in per_subject.items())
@@ -890,7 +902,10 @@ def split_runs(runs: Mapping[str, np.ndarray], names: Iterable[str]) -> tuple[Ru
     names = list(names)
     unknown = [n for n in names if n not in runs]
     if unknown:
-        raise ValueError(f"val_runs: {unknown} not among the runs {list(runs)[:10]}{' ...' if len(runs) > 10 else ''}.")
+        dropped = getattr(runs, "dropped", {})  # Runs say why a run was left out when it was read
+        why = "".join(f"; {n} was dropped when the data were read ({dropped[n]})" for n in unknown if n in dropped)
+        raise ValueError(f"val_runs: {unknown} not among the runs {list(runs)[:10]}{' ...' if len(runs) > 10 else ''}"
+                         f"{why}.")
     return (Runs({n: x for n, x in runs.items() if n not in names}, run_subjects(runs)),
             Runs({n: runs[n] for n in names}, run_subjects(runs)))
 

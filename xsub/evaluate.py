@@ -288,7 +288,8 @@ def p_value(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
 def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Mapping[str, np.ndarray],
                         runs: Mapping[str, object], n_draws: int = 1000, block: int = 40, seed: int = 0,
                         max_bytes: float = 256e6) -> dict:
-    """p and FDR q values per subject and parcel `(S, P)`, and for the mean over subjects `(P,)`, of three tests.
+    """p and FDR q values per subject and parcel `(S, P)`, and for the mean over subjects `(P,)`, of three tests, and
+    each test's number of draws (`draws`: `n_draws`, or fewer where its null has fewer shifts or swap patterns).
 
     `model` and `baseline`: is the r above what a prediction out of step with the data reaches (`shift_null`)?
     `model_vs_baseline`: is the model's r above the baseline's (`swap_null`)? Runs are joined in time; q values are
@@ -303,6 +304,7 @@ def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Map
     chunk = max(1, int(max_bytes // per_parcel))  # parcels per chunk
 
     p = {name: ([], []) for name in ("model", "baseline", "model_vs_baseline")}  # per test: (S, chunk), (chunk,) pieces
+    draws = {}  # per test: the null's size, the same for every chunk
     for start in range(0, n_parcels, chunk):
         part = slice(start, start + chunk)
         y, model, baseline = (parcel_columns(x, names, part) for x in (runs, model_pred, baseline_pred))
@@ -310,10 +312,11 @@ def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Map
                  "baseline": lambda: shift_null(baseline, y, n_draws, seed=seed),
                  "model_vs_baseline": lambda: swap_null(model, baseline, y, n_draws, block, seed)}
         for name, test in tests.items():
-            observed, null = test()  # (S, chunk), (n_draws, S, chunk)
+            observed, null = test()  # (S, chunk), (draws, S, chunk)
+            draws[name] = len(null)
             p[name][0].append(p_value(observed, null))  # (S, chunk)
             p[name][1].append(p_value(observed.mean(0), null.mean(1)))  # (chunk,)
-    out = {}
+    out = {"draws": draws}
     for name, (per_subject, mean) in p.items():
         p_s, p_mean = np.concatenate(per_subject, axis=1), np.concatenate(mean)  # (S, P), (P,)
         out[f"p_{name}"], out[f"q_{name}"] = p_s, scipy.stats.false_discovery_control(p_s, axis=1)
@@ -323,14 +326,19 @@ def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Map
 
 def significance_columns(tests: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     "`parcel_significance`'s p and q values as parcels.csv columns (S, P): the subject mean's (P,) on every subject's row."
-    return {name: np.broadcast_to(values, tests["p_model"].shape) for name, values in tests.items()}
+    return {name: np.broadcast_to(values, tests["p_model"].shape) for name, values in tests.items()
+            if name.startswith(("p_", "q_"))}
 
 
 def significance_counts(tests: Mapping[str, np.ndarray], q: float = 0.05, subjects: Sequence | None = None) -> dict:
-    "Parcels with q below `q`, per test: for the mean over subjects and per subject (for metrics.json)."
+    """Parcels with q below `q`, per test: for the mean over subjects and per subject, with the test's draws and the
+    smallest p they allow, 1 / (draws + 1) (for metrics.json)."""
     names = [k[2:] for k in tests if k.startswith("q_") and not k.startswith("q_mean_")]
     n_subjects = len(tests[f"q_{names[0]}"])
     subjects = subject_ids(subjects, n_subjects)
+    draws = tests.get("draws", {})
     return {name: {"mean_over_subjects": int((tests[f"q_mean_{name}"] < q).sum()),
                    "per_subject": {_subject(s): int(v) for s, v in zip(subjects, (tests[f"q_{name}"] < q).sum(1))},
-                   "of": int(tests[f"q_{name}"].shape[1])} for name in names}
+                   "of": int(tests[f"q_{name}"].shape[1]),
+                   **({"draws": draws[name], "smallest_p": 1 / (draws[name] + 1)} if name in draws else {})}
+            for name in names}

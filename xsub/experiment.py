@@ -35,8 +35,8 @@ from .plotting import parcel_labels
 __all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
            'run_signature', 'same_signature', 'copied_runs', 'AtlasAssumedWarning', 'warn_atlas_assumed',
            'runs_as_read', 'read_data', 'checked_data', 'trained_subjects', 'check_run_data', 'run_experiment',
-           'train_parser', 'xsub_train', 'run_latents', 'encoder_fit', 'SwappedSubjectsWarning', 'one_encoder',
-           'swapped_subjects', 'warn_swapped', 'trained_runs', 'predict_folder', 'xsub_predict']
+           'exact_tests_text', 'train_parser', 'xsub_train', 'run_latents', 'encoder_fit', 'SwappedSubjectsWarning',
+           'one_encoder', 'swapped_subjects', 'warn_swapped', 'trained_runs', 'predict_folder', 'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
 RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
@@ -290,9 +290,12 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
              "training": {"start": result.start, "gradient_epochs": result.best_epoch, "note": training_note(result),
                           "passed_over": passed_over(selection.metrics) if selection else None,
                           "inner_r_by_epoch": [m["val"]["inner"]["r"] for m in selection.metrics] if selection else None},
-             "data": _data_summary(config, train_runs, val_sets, given), "data_root": str(root) if root else None,
-             "significance": {name: {"test": "circular time shifts (model, baseline), block swaps (model vs baseline); "
-                                             "1000 draws; Benjamini-Hochberg FDR over parcels", "q_below": 0.05,
+             "data": _data_summary(config, train_runs, val_sets, given),
+             "data_root": None if given or config.dataset else str(root or data_root(config)),  # the folder read
+             "significance": {name: {"test": "circular time shifts (model, baseline), block swaps of 40 TRs (model vs "
+                                             "baseline); 1000 random draws, or every shift or swap pattern once where "
+                                             "there are fewer (each test's draws under parcels); Benjamini-Hochberg "
+                                             "FDR over parcels", "q_below": 0.05,
                                      "parcels": significance_counts(tests, subjects=subjects)}
                               for name, tests in tests_by_set.items()},
              "subjects": [_subject(s) for s in subjects], "config": config.to_dict(),
@@ -316,6 +319,19 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
             "result": result}
 
 # %% ../nbs/10_experiment.ipynb #91ab0ab4
+def exact_tests_text(set_name: str, tests: Mapping[str, Mapping], q: float, n_draws: int = 1000) -> list[str]:
+    """Report lines for one set's tests whose null is small: each took every shift or swap pattern once (an exact test),
+    so no p falls below 1 / (draws + 1), and a test with 19 or fewer draws cannot reach q < 0.05 at all."""
+    units = {"model": "circular shifts", "baseline": "circular shifts", "model_vs_baseline": "swap patterns of 40-TR blocks"}
+    groups = {}  # (draws, unit): the tests that took every one of those
+    for test, c in tests.items():
+        if c.get("draws", n_draws) < n_draws:
+            groups.setdefault((c["draws"], units.get(test, "draws")), []).append(test.replace("_", " "))
+    parts = [f"{n} {unit} ({', '.join(names)}: p >= {1 / (n + 1):.2g}"
+             f"{f', so q < {q:g} is out of reach' if 1 / (n + 1) >= q else ''})" for (n, unit), names in groups.items()]
+    return [f"  {set_name}: exact tests over every one of " + " and ".join(parts)] if parts else []
+
+
 def _report(summary: Mapping, paths: Mapping[str, Path]) -> str:
     "What the main command prints: mean r of each method on each set, and where every output went."
     lines = ["", summary["training"]["note"], "", "mean Pearson r on the validated TRs (each run predicted whole)"]
@@ -329,9 +345,12 @@ def _report(summary: Mapping, paths: Mapping[str, Path]) -> str:
         lines += ["", f"parcels whose r, averaged over subjects, is significant (q < {q:g}, FDR over parcels)"]
         lines += [f"  {name:16s} " + " | ".join(f"{test.replace('_', ' ')} {c['mean_over_subjects']} of {c['of']}"
                                                 for test, c in tests.items()) for name, tests in counts.items()]
-        if all(tests[m]["mean_over_subjects"] == 0 for tests in counts.values() for m in ("model", "baseline")):
+        lines += [line for name, tests in counts.items() for line in exact_tests_text(name, tests, q)]
+        shifts = [tests[m] for tests in counts.values() for m in ("model", "baseline")]
+        if all(c["mean_over_subjects"] == 0 for c in shifts):
             lines.append("  none in any set: no sign that these subjects share a signal (see the time-locking "
-                         "warnings, if any)")
+                         "warnings, if any)" if all(c.get("smallest_p", 0) < q for c in shifts) else
+                         "  none in any set, and runs this short could not show one (see above)")
     lines += ["", "outputs"] + [f"  {k:22s} {p}" for k, p in paths.items()]
     return "\n".join(lines)
 

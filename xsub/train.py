@@ -14,6 +14,7 @@ import math
 import os
 import shutil
 import time
+import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from .files import atomic_write, json_text, write_text_atomic
-from .data import ClipDataset, score_runs, split_tail
+from .data import ClipDataset, Runs, run_subjects, score_runs, split_tail
 from .config import TrainConfig, check_config, check_data, config_changes, receptive_field, resolve_device
 from .models import CrossSubjectEncoder, predict_runs
 from .start import closed_form_start
@@ -39,7 +40,7 @@ __all__ = ['MICRO_BATCH_VALUES', 'keep_freed_memory', 'save_checkpoint', 'load_c
            'init_distributed', 'barrier', 'from_main_process', 'stalled', 'check_training', 'resumed_state',
            'prepare_run_folder', 'initial_model', 'restore', 'parallel_model', 'clip_loader', 'train_epoch',
            'stop_score', 'shared_scores', 'training_state', 'log_epoch', 'train', 'group_gain_p', 'chosen_epoch',
-           'passed_over', 'passed_over_text', 'fit_model', 'training_note']
+           'passed_over', 'passed_over_text', 'short_runs_said', 'fit_model', 'training_note']
 
 # %% ../nbs/08_train.ipynb #a1efdadb
 def keep_freed_memory() -> bool:
@@ -484,6 +485,24 @@ def passed_over_text(passed: Mapping) -> str:
             f"t-test over subjects p = {passed['p']:.2f}")
 
 
+@contextlib.contextmanager
+def short_runs_said(train_runs: Mapping, inner_train: Mapping | None, sample_length: int, warn: bool = True):
+    """Say once, in the training runs' terms, which runs are too short for a clip (whole, or before the inner split),
+    instead of `ClipDataset`'s warning about the parts it is given; `warn=False`: only keep that warning quiet."""
+    if warn:
+        whole = [f"{n} ({np.shape(x)[1]} training TRs)" for n, x in train_runs.items() if np.shape(x)[1] < sample_length]
+        inner = [f"{n} ({np.shape(x)[1]} of its {np.shape(train_runs[n])[1]} training TRs before the inner part)"
+                 for n, x in (inner_train or {}).items() if np.shape(x)[1] < sample_length <= np.shape(train_runs[n])[1]]
+        if whole or inner:
+            warnings.warn(f"Runs shorter than a clip (sample_length={sample_length}) give gradient epochs nothing (the "
+                          f"closed-form start still uses them): " + "; ".join(
+                              ([f"{', '.join(whole)}"] if whole else []) +
+                              ([f"while the epochs are chosen, {', '.join(inner)}"] if inner else [])), stacklevel=4)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"Skipping \d+ runs shorter than sample_length")
+        yield
+
+
 def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mapping[str, Mapping] | None = None,
               out_dir: str | os.PathLike | None = None, resume: bool = False, check_input: bool = True) -> TrainResult:
     """The default recipe: choose the number of gradient epochs on an inner split of `train_runs`, then train on all.
@@ -518,16 +537,18 @@ def fit_model(config: TrainConfig, train_runs: Mapping[str, object], val_sets: M
     inner_train, inner = split_tail(train_runs, config.inner_val, gap=receptive_field(config))
     if main_process:
         print(f"choosing the number of epochs on the last {config.inner_val:g} of every training run")
-    selection = train(dataclasses.replace(config, early_stop="inner"), inner_train, {"inner": inner, **(val_sets or {})},
-                      out_dir / "selection", last(out_dir / "selection"))
+    with short_runs_said(train_runs, inner_train, config.sample_length):
+        selection = train(dataclasses.replace(config, early_stop="inner"), inner_train,
+                          {"inner": inner, **(val_sets or {})}, out_dir / "selection", last(out_dir / "selection"))
     epochs = chosen_epoch(selection.metrics, "inner")
     if main_process:
         passed = passed_over(selection.metrics)
         print(f"chosen on the inner split: {epochs} epochs (inner r {selection.metrics[epochs]['val']['inner']['r']:.3f}, "
               f"start {selection.metrics[0]['val']['inner']['r']:.3f}{'; ' + passed_over_text(passed) if passed else ''}); "
               f"training on all the runs")
-    final = train(dataclasses.replace(config, epochs=epochs, patience=0), train_runs, None, out_dir, last(out_dir),
-                  config_file=False)
+    with short_runs_said(train_runs, None, config.sample_length, warn=False):
+        final = train(dataclasses.replace(config, epochs=epochs, patience=0), train_runs, None, out_dir, last(out_dir),
+                      config_file=False)
     final.selection = selection
     return final
 
