@@ -176,6 +176,20 @@ needs_qtab = pytest.mark.skipif(not (QTAB / "sub-0001.h5").is_file(),
 
 @needs_sherlock
 @needs_qtab
+def test_near_copies_are_warned_of_and_no_pair_of_real_people_is():
+    "No pair of QTAB's 96 (twins among them) or Sherlock's 16 is a near copy; a participant again with noise is."
+    from xsub.config import near_copies, subject_pair_r
+    qtab = load_folder(QTAB, zscore=True, progress=False)["partlycloudy"]  # (96, 380, 293)
+    sherlock = fetch_sherlock(progress=False)["sherlock"]  # (16, 1926, 481)
+    assert near_copies({"qtab": qtab}) == [] and near_copies({"sherlock": sherlock}) == []
+    highest = max(np.triu(subject_pair_r({"x": x}), 1).max() for x in (qtab, sherlock))
+    assert 0.2 < highest < 0.3, highest  # the notebook's and the warning's figure: no real pair above 0.29
+    again = np.concatenate([qtab[:8], qtab[:1] + np.random.default_rng(0).normal(0, 1, qtab[:1].shape)])  # noise = data
+    assert [(i, j) for i, j, _, _ in near_copies({"qtab": again})] == [(0, 8)]
+
+
+@needs_sherlock
+@needs_qtab
 def test_time_locking_warns_on_shifted_subjects_never_on_real_ones():
     "No real subject of either data set is warned as not time-locked; reversed or shifted ones are (04_config's numbers)."
     import warnings

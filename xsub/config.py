@@ -26,13 +26,14 @@ from .data import (NONFINITE_OPTIONS, DroppedRunsWarning, Runs, SUBJECTS, _sub, 
 from .synthetic import make_synthetic
 
 # %% auto #0
-__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAWS', 'MIN_ORDER_TRS', 'MIN_ORDER_PARCELS',
-           'TrainConfig', 'config_parser', 'parse_config', 'resolve_device', 'parse_val_set', 'val_set_runs',
-           'data_root', 'is_algonauts', 'receptive_field', 'check_device', 'check_subjects', 'check_config',
-           'config_changes', 'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data',
-           'identical_subjects', 'UnlockedSubjectWarning', 'shift_r', 'far_shifts', 'locked_lag', 'time_locking',
-           'unlocked_subjects', 'warn_unlocked', 'ParcelOrderWarning', 'parcel_order', 'misordered_subjects',
-           'warn_misordered', 'warn_out_of_step', 'check_data']
+__all__ = ['DATASETS', 'RUNTIME_FIELDS', 'NEAR_COPY_R', 'NEAR_COPY_RATIO', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAWS',
+           'MIN_ORDER_TRS', 'MIN_ORDER_PARCELS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
+           'parse_val_set', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device',
+           'check_subjects', 'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'gaps_said',
+           'split_data', 'load_data', 'subject_pair_r', 'identical_subjects', 'near_copies', 'NearCopyWarning',
+           'UnlockedSubjectWarning', 'shift_r', 'far_shifts', 'locked_lag', 'time_locking', 'unlocked_subjects',
+           'warn_unlocked', 'ParcelOrderWarning', 'parcel_order', 'misordered_subjects', 'warn_misordered',
+           'warn_out_of_step', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -395,16 +396,43 @@ def load_data(config: TrainConfig, download: bool = True) -> tuple[dict, dict[st
                                            on_nonfinite=config.on_nonfinite) for name in config.val_sets}
 
 
-def identical_subjects(runs: Mapping[str, object], min_r: float = 0.999) -> list[tuple[int, int, float]]:
-    "Pairs of subjects (i, j, r) whose first run correlates above `min_r` over all its TRs and parcels: one brain twice."
+NEAR_COPY_R, NEAR_COPY_RATIO = 0.5, 3  # a pair above both is one brain twice (real pairs: median r 0.13-0.18, max 0.29)
+
+
+def subject_pair_r(runs: Mapping[str, object]) -> np.ndarray:
+    "r (S, S) between every two subjects' data in the first run of `runs`, over all its TRs and parcels."
     first = np.asarray(next(iter(runs.values()))[:], dtype=np.float32)  # (S, T, P)
     flat = first.reshape(len(first), -1)  # (S, T P)
     flat = flat - flat.mean(1, keepdims=True)
     norm = np.linalg.norm(flat, axis=1)  # (S,)
-    r = (flat @ flat.T) / np.maximum(np.outer(norm, norm), 1e-12)  # (S, S)
+    return (flat @ flat.T) / np.maximum(np.outer(norm, norm), 1e-12)  # (S, S)
+
+
+def identical_subjects(runs: Mapping[str, object], min_r: float = 0.999,
+                       pair_r: np.ndarray | None = None) -> list[tuple[int, int, float]]:
+    "Pairs of subjects (i, j, r) whose first run correlates above `min_r` over all its TRs and parcels: one brain twice."
+    r = subject_pair_r(runs) if pair_r is None else pair_r  # (S, S)
     return [(int(i), int(j), float(r[i, j])) for i, j in zip(*np.nonzero(np.triu(r > min_r, 1)))]
 
+
+def near_copies(runs: Mapping[str, object], min_r: float = NEAR_COPY_R, ratio: float = NEAR_COPY_RATIO,
+                pair_r: np.ndarray | None = None) -> list[tuple[int, int, float, float]]:
+    """Pairs of subjects (i, j, r, median r of all pairs) whose first run correlates above `min_r` and `ratio` times the
+    median pair's, but not identically: one scan twice, with noise or another preprocessing? (3 subjects or more.)"""
+    r = subject_pair_r(runs) if pair_r is None else pair_r  # (S, S)
+    i, j = np.triu_indices(len(r), 1)
+    if len(i) < 3:  # 2 subjects: one pair, nothing to compare it with
+        return []
+    median = float(np.median(r[i, j]))
+    return [(int(a), int(b), float(r[a, b]), median) for a, b in zip(i, j)
+            if min_r < r[a, b] <= 0.999 and r[a, b] > ratio * median]
+
+
 # %% ../nbs/04_config.ipynb #a12114d5
+class NearCopyWarning(UserWarning):
+    "Two subjects' data correlate far above every other pair's: one scan twice, with noise?"
+
+
 class UnlockedSubjectWarning(UserWarning):
     "A subject's data correlate with the others' average, parcel by parcel, no better than at a random time shift."
 
@@ -587,9 +615,11 @@ def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
                          f"cross-subject encoding predicts each subject from the others and needs at least 2 (check "
                          f"--subjects and the data folder).")
     name = max(train_runs, key=lambda n: np.shape(train_runs[n])[1])  # the longest run
-    twins = identical_subjects({name: train_runs[name]})
-    if twins:
-        pairs = "; ".join(f"{_sub(labels[i])} and {_sub(labels[j])} (r = {r:.4f})" for i, j, r in twins)
+    longest = {name: train_runs[name]}
+    pair_r = subject_pair_r(longest)  # (S, S), for both checks below
+    copies = identical_subjects(longest, pair_r=pair_r)
+    if copies:
+        pairs = "; ".join(f"{_sub(labels[i])} and {_sub(labels[j])} (r = {r:.4f})" for i, j, r in copies)
         raise ValueError(f"The same data under two subjects' names: {pairs}, over the whole of run {name!r}. Each "
                          f"one's leave-one-out mean would contain its own data: leave the copy out (--subjects), or "
                          f"check the files.")
@@ -598,4 +628,13 @@ def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
         if not any(np.shape(x)[1] >= config.sample_length for x in inner_train.values()):
             raise ValueError(f"--inner-val {config.inner_val} leaves no training clip of sample_length="
                              f"{config.sample_length} TRs: use a smaller --inner-val or --sample-length.")
+    near = near_copies(longest, pair_r=pair_r)
+    if near:
+        pairs = "; ".join(f"{_sub(labels[i])} and {_sub(labels[j])} (r = {r:.3f})" for i, j, r, _ in near)
+        warnings.warn(f"Near copies: {pairs} over the whole of run {name!r}, where the median pair of subjects reaches "
+                      f"r = {near[0][3]:.3f}. One scan twice (with noise, or another preprocessing)? Each one's "
+                      f"leave-one-out mean would hold a near copy of its own data, and both r far above what other "
+                      f"people predict. Different people do not come near this (no pair of QTAB's 96 adolescents, from "
+                      f"a twin study, is above r = 0.26). Leave the copy out (--subjects), or check the files.",
+                      NearCopyWarning, stacklevel=2)
     warn_out_of_step(train_runs, seed=config.seed)  # after the refusals: a warning, then an error, would be noise
