@@ -346,3 +346,27 @@ def test_runs_too_short_for_a_clip_are_said_once_in_the_training_runs_terms(tmp_
     messages = [str(w.message) for w in said if "shorter" in str(w.message)]
     assert len(messages) == 1 and "short (57 training TRs)" in messages[0], messages
     assert "mid (43 of its 71 training TRs before the inner part)" in messages[0], messages
+
+
+def test_a_subject_a_few_trs_late_is_said_to_be_whichever_test_names_it():
+    """sub-01 3 TRs late in 2 runs of fast signal (the first robustness sweep's case): time-locking names it in one run,
+    the parcel-order test in the other, and both warnings give the lag that fits (before, the order test blamed only
+    parcel order)."""
+    import warnings
+    from xsub.config import ParcelOrderWarning, UnlockedSubjectWarning, warn_out_of_step
+    from xsub.data import Runs
+    rng = np.random.default_rng(0)
+    runs = {}
+    for name in ("run-1", "run-2"):
+        shared = np.apply_along_axis(np.convolve, 0, rng.standard_normal((320, 50)), np.ones(3) / 3, mode="same")
+        shared /= shared.std(0)
+        runs[name] = np.stack([shared[10 - lag:310 - lag] + rng.standard_normal((300, 50)) for lag in (3, 0, 0, 0)])
+    runs = Runs({n: ((x - x.mean(1, keepdims=True)) / x.std(1, keepdims=True)).astype(np.float32)
+                 for n, x in runs.items()}, ["01", "02", "03", "04"])
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        unlocked, misordered = warn_out_of_step(runs)
+    assert {(n, i) for n, i, _, _ in unlocked + misordered} == {("run-1", 0), ("run-2", 0)}, (unlocked, misordered)
+    for category in {UnlockedSubjectWarning if unlocked else None, ParcelOrderWarning if misordered else None} - {None}:
+        text = [str(w.message) for w in said if w.category is category]
+        assert len(text) == 1 and "with its data read 3 TRs later" in text[0], text

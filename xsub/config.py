@@ -586,16 +586,22 @@ def warn_misordered(runs: Mapping[str, object], what: str = "training runs", whe
     if not found:
         return found
     labels = run_subjects(runs)
-    said = "; ".join(f"{_sub(labels[i])} in {name} (r = {r:.3f}; {p:.0%} of its parcel orders reach that)"
-                     for name, i, r, p in found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
     model = where != "parcel by parcel"
+    lags = [None if model else locked_lag(runs[name], i) for name, i, _, _ in found[:8]]  # a timing offset explains it?
+    said = "; ".join(f"{_sub(labels[i])} in {name} (r = {r:.3f}; {p:.0%} of its parcel orders reach that"
+                     + (f"; but r = {lag[1]:.3f} with its data read {abs(lag[0])} TR{'s' * (abs(lag[0]) > 1)} "
+                        f"{'later' if lag[0] > 0 else 'earlier'}: a timing offset?" if lag else "") + ")"
+                     for (name, i, r, p), lag in zip(found, lags))  # the first 8
+    said += f"; and {len(found) - 8} more" if len(found) > 8 else ""
+    offset = (" Or, where a shift is said, data a few TRs off the others': check its first volumes and start time, "
+              "or shift its data." if any(lags) else "")
     follow = "shared response through their own encoder" if model else "average, parcel for parcel,"
     cost = ("The model reads every parcel as the one it trained on, so their r, and the others', are lower for it."
             if model else "The leave-one-out mean scores them near 0. (Brains that do not correspond parcel for parcel "
             "are what per-subject encoders align; the closed-form start chooses them where they predict better.)")
     warnings.warn(f"Parcels out of order, {where}, in the {what}: {said}. Their data follow the others' {follow} no "
                   f"better than with their parcels in a random order: parcels in another order (another atlas or "
-                  f"numbering), or another subject's data under their name? {cost}", ParcelOrderWarning, stacklevel=3)
+                  f"numbering), or another subject's data under their name?{offset} {cost}", ParcelOrderWarning, stacklevel=3)
     return found
 
 
