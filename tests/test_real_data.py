@@ -99,6 +99,13 @@ def test_generic_layout_errors(tmp_path):
         f.create_dataset("b", data=np.zeros(10, np.float32))
     with pytest.raises(ValueError, match=r"sub-1.h5: 'b' is shaped \(10,\); the generic layout wants one 2-D dataset"):
         load_folder(tmp_path)
+    with h5py.File(tmp_path / "sub-1.h5", "a") as f:
+        del f["b"]
+        f.create_dataset("mask", data=np.ones((10, 3), bool))  # not BOLD: was read as 0/1 in silence
+    with pytest.raises(ValueError, match=r"sub-1.h5: 'mask' holds bool values; the generic layout wants numbers"):
+        load_folder(tmp_path)
+    with pytest.raises(ValueError, match=r"no file has run c \(asked for by runs=, or --runs\); the runs in its files: a, mask"):
+        load_folder(tmp_path, runs=["a", "c"])  # was 'no run in common' (or the runs found, c passed over)
 
 
 def test_constant_subject_is_an_error(tmp_path):

@@ -858,6 +858,9 @@ def load_folder(root: str | os.PathLike, subjects: Sequence | None = None, runs:
                 if not isinstance(f[k], h5py.Dataset) or f[k].ndim != 2:
                     raise ValueError(f"{path}: {k!r} is {'a group' if not isinstance(f[k], h5py.Dataset) else f'shaped {f[k].shape}'}; "
                                      f"the generic layout wants one 2-D dataset (T, P) per run, named by the run.")
+                if f[k].dtype.kind not in "fiu":
+                    raise ValueError(f"{path}: {k!r} holds {f[k].dtype} values; the generic layout wants numbers (float "
+                                     f"or int) of BOLD signal per run.")
             per_subject[s] = {k: f[k] for k in keys}
         unknown = sorted(keep - every_run) if keep is not None else []
         if unknown:

@@ -134,6 +134,11 @@ def runs_as_read(config: TrainConfig, runs: Mapping[str, object]) -> Runs:
                          f"stacked (np.stack), e.g. {{'movie': array of shape (4, 500, 1000)}}.")
     if all(isinstance(x, H5Run) for x in runs.values()):
         return runs if isinstance(runs, Runs) else Runs(runs, run_subjects(runs))
+    kinds = {name: np.asarray(x[:1]).dtype for name, x in runs.items()}  # the first subject's values tell the type
+    odd = {name: str(dtype) for name, dtype in kinds.items() if dtype.kind not in "fiu"}
+    if odd:
+        raise ValueError(f"runs {odd}: expected numbers (float or int arrays) of BOLD signal; a bool array is a mask, "
+                         f"and text or objects must be converted first (np.asarray(x, dtype=np.float32)).")
     counts = {name: np.shape(x)[0] for name, x in runs.items()}  # subjects per run
     if len(set(counts.values())) > 1:
         raise ValueError(f"runs hold different numbers of subjects ({', '.join(f'{n!r}: {c}' for n, c in counts.items())}): "
