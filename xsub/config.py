@@ -601,7 +601,8 @@ def warn_misordered(runs: Mapping[str, object], what: str = "training runs", whe
             "are what per-subject encoders align; the closed-form start chooses them where they predict better.)")
     warnings.warn(f"Parcels out of order, {where}, in the {what}: {said}. Their data follow the others' {follow} no "
                   f"better than with their parcels in a random order: parcels in another order (another atlas or "
-                  f"numbering), or another subject's data under their name?{offset} {cost}", ParcelOrderWarning, stacklevel=3)
+                  f"numbering), or another subject's data under their name?{offset} {cost}", ParcelOrderWarning,
+                  stacklevel=3)
     return found
 
 

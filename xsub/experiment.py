@@ -327,7 +327,8 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
 def exact_tests_text(set_name: str, tests: Mapping[str, Mapping], q: float, n_draws: int = 1000) -> list[str]:
     """Report lines for one set's tests whose null is small: each took every shift or swap pattern once (an exact test),
     so no p falls below 1 / (draws + 1), and a test with 19 or fewer draws cannot reach q < 0.05 at all."""
-    units = {"model": "circular shifts", "baseline": "circular shifts", "model_vs_baseline": "swap patterns of 40-TR blocks"}
+    units = {"model": "circular shifts", "baseline": "circular shifts",
+             "model_vs_baseline": "swap patterns of 40-TR blocks"}
     groups = {}  # (draws, unit): the tests that took every one of those
     for test, c in tests.items():
         if c.get("draws", n_draws) < n_draws:

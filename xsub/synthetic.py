@@ -286,8 +286,8 @@ def make_synthetic(preset: str = "small", out: str | Path | None = None, seed: i
             return root
         if (found.get("preset"), found.get("seed")) != (preset, seed):
             raise FileExistsError(f"{marker} describes another data set (preset {found.get('preset')!r}, seed "
-                                  f"{found.get('seed')}); pass overwrite=True (xsub_synth --overwrite) or choose another `out` "
-                                  f"(--out-dir)")
+                                  f"{found.get('seed')}); pass overwrite=True (xsub_synth --overwrite) or choose "
+                                  f"another `out` (--out-dir)")
         warnings.warn(f"{out} holds preset {preset!r} seed {seed} from another generator version or configuration: "
                       f"regenerating it", stacklevel=2)
     marker.unlink(missing_ok=True)  # from here on, the folder is incomplete until the marker is written again

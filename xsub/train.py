@@ -29,7 +29,7 @@ from torch.utils.data import DataLoader
 from tqdm.auto import tqdm
 
 from .files import atomic_write, json_text, write_text_atomic
-from .data import ClipDataset, Runs, run_subjects, score_runs, split_tail
+from .data import ClipDataset, score_runs, split_tail
 from .config import TrainConfig, check_config, check_data, config_changes, receptive_field, resolve_device
 from .models import CrossSubjectEncoder, predict_runs
 from .start import closed_form_start
@@ -496,7 +496,7 @@ def short_runs_said(train_runs: Mapping, inner_train: Mapping | None, sample_len
         if whole or inner:
             warnings.warn(f"Runs shorter than a clip (sample_length={sample_length}) give gradient epochs nothing (the "
                           f"closed-form start still uses them): " + "; ".join(
-                              ([f"{', '.join(whole)}"] if whole else []) +
+                              ([", ".join(whole)] if whole else []) +
                               ([f"while the epochs are chosen, {', '.join(inner)}"] if inner else [])), stacklevel=4)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=r"Skipping \d+ runs shorter than sample_length")
