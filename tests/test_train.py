@@ -370,3 +370,16 @@ def test_a_subject_a_few_trs_late_is_said_to_be_whichever_test_names_it():
     for category in {UnlockedSubjectWarning if unlocked else None, ParcelOrderWarning if misordered else None} - {None}:
         text = [str(w.message) for w in said if w.category is category]
         assert len(text) == 1 and "with its data read 3 TRs later" in text[0], text
+
+
+def test_near_copies_are_pairs_closer_than_to_anyone_else_not_groups_that_follow_another_signal():
+    """Three subjects follow one signal and two another (swapped runs, another film), at strong signal (pairs r 0.6):
+    no near copy (the first rule, against the median pair, named all four pairs); sub-01 again with noise is one."""
+    from xsub.config import near_copies
+    rng = np.random.default_rng(0)
+    signal = rng.standard_normal((2, 300, 40))
+    groups = np.stack([signal[k] + 0.8 * rng.standard_normal((300, 40)) for k in (0, 0, 0, 1, 1)])  # (5, T, P)
+    assert near_copies({"run": groups}) == []
+    again = np.concatenate([groups, groups[:1] + 0.4 * rng.standard_normal((1, 300, 40))])  # sub-06 = sub-01 + noise
+    assert [(i, j) for i, j, _, _ in near_copies({"run": again})] == [(0, 5)]
+    assert near_copies({"run": groups[:2]}) == []  # a pair alone: nothing to compare it with

@@ -396,7 +396,7 @@ def load_data(config: TrainConfig, download: bool = True) -> tuple[dict, dict[st
                                            on_nonfinite=config.on_nonfinite) for name in config.val_sets}
 
 
-NEAR_COPY_R, NEAR_COPY_RATIO = 0.5, 3  # a pair above both is one brain twice (real pairs: median r 0.13-0.18, max 0.29)
+NEAR_COPY_R, NEAR_COPY_RATIO = 0.8, 4  # a pair this close, this much closer than to anyone else, is one brain twice
 
 
 def subject_pair_r(runs: Mapping[str, object]) -> np.ndarray:
@@ -417,15 +417,17 @@ def identical_subjects(runs: Mapping[str, object], min_r: float = 0.999,
 
 def near_copies(runs: Mapping[str, object], min_r: float = NEAR_COPY_R, ratio: float = NEAR_COPY_RATIO,
                 pair_r: np.ndarray | None = None) -> list[tuple[int, int, float, float]]:
-    """Pairs of subjects (i, j, r, median r of all pairs) whose first run correlates above `min_r` and `ratio` times the
-    median pair's, but not identically: one scan twice, with noise or another preprocessing? (3 subjects or more.)"""
+    """Pairs of subjects (i, j, r, next) whose first run correlates above `min_r`, short of identity, and who are `ratio`
+    times closer to each other than either is to any third subject (1 - r, half the squared distance of z-scored data;
+    `next`: the highest r of either with a third): one scan twice, with noise or another preprocessing?"""
     r = subject_pair_r(runs) if pair_r is None else pair_r  # (S, S)
-    i, j = np.triu_indices(len(r), 1)
-    if len(i) < 3:  # 2 subjects: one pair, nothing to compare it with
-        return []
-    median = float(np.median(r[i, j]))
-    return [(int(a), int(b), float(r[a, b]), median) for a, b in zip(i, j)
-            if min_r < r[a, b] <= 0.999 and r[a, b] > ratio * median]
+    found = []
+    for a, b in zip(*np.triu_indices(len(r), 1)):
+        third = np.delete(np.arange(len(r)), [a, b])  # the other subjects (none for a pair alone: nothing to compare)
+        closest = float(np.r_[r[a, third], r[b, third]].max()) if len(third) else 1.0
+        if min_r < r[a, b] <= 0.999 and 1 - closest > ratio * (1 - r[a, b]):
+            found.append((int(a), int(b), float(r[a, b]), closest))
+    return found
 
 
 # %% ../nbs/04_config.ipynb #a12114d5
@@ -638,8 +640,9 @@ def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
     near = near_copies(longest, pair_r=pair_r)
     if near:
         pairs = "; ".join(f"{_sub(labels[i])} and {_sub(labels[j])} (r = {r:.3f})" for i, j, r, _ in near)
-        warnings.warn(f"Near copies: {pairs} over the whole of run {name!r}, where the median pair of subjects reaches "
-                      f"r = {near[0][3]:.3f}. One scan twice (with noise, or another preprocessing)? Each one's "
+        warnings.warn(f"Near copies: {pairs} over the whole of run {name!r}, where neither reaches more than r = "
+                      f"{max(n[3] for n in near):.3f} with any other subject. One scan twice (with noise, or another "
+                      f"preprocessing)? Each one's "
                       f"leave-one-out mean would hold a near copy of its own data, and both r far above what other "
                       f"people predict. Different people do not come near this (no pair of QTAB's 96 adolescents, from "
                       f"a twin study, is above r = 0.26). Leave the copy out (--subjects), or check the files.",
