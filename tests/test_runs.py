@@ -478,3 +478,24 @@ def test_messages_say_what_is_true_about_the_data_root_and_subjects(env, tmp_pat
     assert summary["data_root"] == str(data), summary["data_root"]  # the folder read (it was null for a time split)
     printed = [line.split()[-1] for line in r.stdout.split("outputs", 1)[1].splitlines() if line.strip()]
     assert printed and all(Path(p).exists() for p in printed), printed
+
+
+def test_resume_and_compare_refuse_training_data_changed_since_the_run(env, tmp_path, subject_folder):
+    """A file rewritten after training: --resume refused (it mixed the old run's inner-split history with scores of the
+    new data), and xsub_compare --run-dir too (it compared the old model on data it never saw as if trained on them)."""
+    data = subject_folder("data", {label: [(200, 20)] * 2 for label in ("01", "02", "03")})
+    out = tmp_path / "run"
+    args = ["--data-root", str(data), "--epochs", "1", "--samples-per-epoch", "16", "--sample-length", "32",
+            "--no-progress", "--offline"]
+    r = cli(env, "xsub_train", *args, "--out-dir", str(out))
+    assert r.returncode == 0, r.stderr[-3000:]
+    with h5py.File(data / "sub-02.h5", "a") as f:
+        f["run1"][...] = np.random.default_rng(9).standard_normal((200, 20)).astype(np.float32)
+    before = {p.name: p.read_bytes() for p in out.iterdir() if p.is_file()}
+    r = cli(env, "xsub_train", "--resume", str(out), "--no-progress")
+    assert r.returncode == 1 and "the training data differ from those it was trained on (run run1" in one_line(r)
+    assert {p.name: p.read_bytes() for p in out.iterdir() if p.is_file() and p.name != "config.json"} == \
+        {k: v for k, v in before.items() if k != "config.json"}
+    r = cli(env, "xsub_compare", "--run-dir", str(out), "--out-dir", str(tmp_path / "cmp"), "--methods", "loo_mean",
+            "--quiet", "--offline")
+    assert r.returncode == 1 and "run1" in one_line(r) and "differ" in one_line(r), r.stderr[-2000:]

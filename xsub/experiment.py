@@ -34,9 +34,10 @@ from .plotting import parcel_labels
 # %% auto #0
 __all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
            'run_signature', 'same_signature', 'copied_runs', 'AtlasAssumedWarning', 'warn_atlas_assumed',
-           'runs_as_read', 'read_data', 'checked_data', 'trained_subjects', 'check_run_data', 'run_experiment',
-           'exact_tests_text', 'train_parser', 'xsub_train', 'run_latents', 'encoder_fit', 'SwappedSubjectsWarning',
-           'one_encoder', 'swapped_subjects', 'warn_swapped', 'trained_runs', 'predict_folder', 'xsub_predict']
+           'runs_as_read', 'read_data', 'checked_data', 'changed_training_runs', 'trained_subjects', 'check_run_data',
+           'run_experiment', 'exact_tests_text', 'train_parser', 'xsub_train', 'run_latents', 'encoder_fit',
+           'SwappedSubjectsWarning', 'one_encoder', 'swapped_subjects', 'warn_swapped', 'trained_runs',
+           'predict_folder', 'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
 RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
@@ -184,12 +185,25 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
             "a fit to its own data: leave the copies out of the data folder, or out of --val-runs.")
     if run_dir is not None:
         check_run_data(run_dir, train_runs, str(config.data_root or config.dataset or "the data"))
+        changed = changed_training_runs(run_dir, train_runs)
+        if changed:
+            raise ValueError(f"The training runs {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''} differ from "
+                             f"those the model in {run_dir} was trained on (its metrics.json keeps their signatures): "
+                             f"were the files changed? Restore them, or train a model on these data.")
     warn_atlas_assumed(runs is None and is_algonauts(config), n_parcels, config.data_root or "the runs given")
     # last: its warning (a subject not time-locked) is for data that pass every refusal
     check_data(config if train_model else dataclasses.replace(config, inner_val=0.0), train_runs)
     for set_name, val in val_sets.items():
         warn_out_of_step(val, f"validation set {set_name}", config.seed)
     return train_runs, val_sets
+
+
+def changed_training_runs(run_dir: str | os.PathLike, train_runs: Mapping[str, object]) -> list[str]:
+    "The training runs, read again, whose `run_signature` differs from the one the run in `run_dir` recorded for them."
+    path = Path(run_dir) / "metrics.json"
+    stored = json.loads(path.read_text()).get("train_signatures") if path.is_file() else None
+    return sorted(name for name, run in train_runs.items() if stored and name in stored
+                  and not same_signature(run_signature(run), np.asarray(stored[name])))
 
 
 def trained_subjects(run_dir: str | os.PathLike) -> list[str] | None:

@@ -37,10 +37,11 @@ from .start import closed_form_start
 # %% auto #0
 __all__ = ['MICRO_BATCH_VALUES', 'keep_freed_memory', 'save_checkpoint', 'load_checkpoint', 'load_model', 'TrainResult', 'adamw',
            'learning_rate', 'validate', 'micro_batch_size', 'rank_batches', 'distributed', 'process_device',
-           'init_distributed', 'barrier', 'from_main_process', 'stalled', 'check_training', 'resumed_state',
-           'prepare_run_folder', 'initial_model', 'restore', 'parallel_model', 'clip_loader', 'train_epoch',
-           'stop_score', 'shared_scores', 'training_state', 'log_epoch', 'train', 'group_gain_p', 'chosen_epoch',
-           'passed_over', 'passed_over_text', 'short_runs_said', 'fit_model', 'training_note']
+           'init_distributed', 'barrier', 'from_main_process', 'stalled', 'check_training', 'data_fingerprint',
+           'changed_runs', 'resumed_state', 'prepare_run_folder', 'initial_model', 'restore', 'parallel_model',
+           'clip_loader', 'train_epoch', 'stop_score', 'shared_scores', 'training_state', 'log_epoch', 'train',
+           'group_gain_p', 'chosen_epoch', 'passed_over', 'passed_over_text', 'short_runs_said', 'fit_model',
+           'training_note']
 
 # %% ../nbs/08_train.ipynb #a1efdadb
 def keep_freed_memory() -> bool:
@@ -259,12 +260,37 @@ def check_training(config: TrainConfig, val_sets: Mapping[str, Mapping]) -> str 
     return stop_set
 
 
-def resumed_state(resume: str | os.PathLike | None, config: TrainConfig, model_args: dict) -> tuple:
-    "(checkpoint path, its state) as process 0 has them, checked against this run's settings; (None, None): a new run."
+def data_fingerprint(runs: Mapping[str, object], n_trs: int = 8) -> dict[str, list]:
+    "Per run: its TRs, and the sum and sum of squares of its first and last `n_trs` TRs (cheap, even read from disk)."
+    out = {}
+    for name, x in runs.items():
+        n = np.shape(x)[1]
+        ends = np.concatenate([np.asarray(x[:, :n_trs]), np.asarray(x[:, max(n - n_trs, 0):n])], 1)  # (S, 2 n_trs, P)
+        ends = ends.astype(np.float64)
+        out[name] = [int(n), float(ends.sum()), float((ends * ends).sum())]
+    return out
+
+
+def changed_runs(stored: Mapping[str, Sequence], now: Mapping[str, Sequence]) -> list[str]:
+    "The runs whose `data_fingerprint` differs between `stored` and `now`, or that one of them lacks."
+    return sorted(name for name in {*stored, *now} if name not in stored or name not in now
+                  or stored[name][0] != now[name][0] or not np.allclose(stored[name][1:], now[name][1:], rtol=1e-9))
+
+
+def resumed_state(resume: str | os.PathLike | None, config: TrainConfig, model_args: dict,
+                  data: Mapping[str, Sequence] | None = None) -> tuple:
+    """(checkpoint path, its state) as process 0 has them, checked against this run's settings and its training data's
+    `data_fingerprint` (`data`; a checkpoint of an older xsub has none); (None, None): a new run."""
     resume = from_main_process(resume)  # the file process 0 sees (several machines need not share a disk)
     state = from_main_process(load_checkpoint(resume) if resume is not None and distributed()[0] == 0 else None)
     if state is not None:
         _check_compatible(state, config, model_args, resume)
+        changed = changed_runs(state["data"], data) if data is not None and "data" in state else []
+        if changed:
+            raise ValueError(f"Cannot resume from {resume}: the training data differ from those it was trained on "
+                             f"(run {', '.join(changed[:5])}{' ...' if len(changed) > 5 else ''}: were the files "
+                             f"changed?). Restore them, or start a new run on these data (--overwrite, or another "
+                             f"--out-dir).")
     return resume, state
 
 
@@ -370,10 +396,12 @@ def shared_scores(model: torch.nn.Module, val_sets: Mapping[str, Mapping], devic
 
 
 def training_state(config: TrainConfig, model_args: dict, model: torch.nn.Module, optimizer: torch.optim.Optimizer,
-                   epoch: int, metrics: list[dict]) -> dict:
-    "What a checkpoint holds: the settings, model and optimizer state, the epoch, the random state, the metrics so far."
+                   epoch: int, metrics: list[dict], data: Mapping[str, Sequence] | None = None) -> dict:
+    """What a checkpoint holds: the settings, model and optimizer state, the epoch, the random state, the metrics so far,
+    and the training data's `data_fingerprint` (`data`), which a resumed run must match."""
     return {"config": config.to_dict(), "model_args": model_args, "model": model.state_dict(),
-            "optimizer": optimizer.state_dict(), "epoch": epoch, "rng": torch.get_rng_state(), "metrics": metrics}
+            "optimizer": optimizer.state_dict(), "epoch": epoch, "rng": torch.get_rng_state(), "metrics": metrics,
+            **({"data": dict(data)} if data is not None else {})}
 
 
 def log_epoch(out_dir: Path, state: dict, improved: bool, n_epochs: int) -> None:
@@ -411,7 +439,8 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
     device = process_device(config.device)
     data = ClipDataset(train_runs, config.sample_length, config.samples_per_epoch, shuffle=True, seed=config.seed)
     model_args = dict(n_subjects=data.n_subjects, n_parcels=data.n_parcels, **config.model_args())
-    resume, state = resumed_state(resume, config, model_args)  # checked before anything in out_dir is written
+    fingerprint = data_fingerprint(train_runs)  # {run: [TRs, sums]}: a resumed run must be trained on the same data
+    resume, state = resumed_state(resume, config, model_args, fingerprint)  # checked before anything is written
     if main_process:
         prepare_run_folder(out_dir, config if config_file else None, resume if state is not None else None)
     if config.keep_freed_memory:
@@ -427,7 +456,8 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
         metrics.append({"epoch": 0, "train_loss": None, "val": shared_scores(model, val_sets, device), "time_s": 0.0,
                         "samples_per_s": 0.0, "lr": 0.0, "start": start_info})
         if main_process:
-            log_epoch(out_dir, training_state(config, model_args, model, optimizer, 0, metrics), True, config.epochs)
+            log_epoch(out_dir, training_state(config, model_args, model, optimizer, 0, metrics, fingerprint), True,
+                      config.epochs)
     best = max(metrics, key=score)
     for epoch in range(first, config.epochs + 1):
         if stalled(metrics, score, config.patience, config.min_delta):
@@ -443,7 +473,8 @@ def train(config: TrainConfig, train_runs: Mapping[str, object], val_sets: Mappi
         improved = score(row) > score(best)
         best = row if improved else best
         if main_process:
-            log_epoch(out_dir, training_state(config, model_args, model, optimizer, epoch, metrics), improved, config.epochs)
+            log_epoch(out_dir, training_state(config, model_args, model, optimizer, epoch, metrics, fingerprint), improved,
+                      config.epochs)
         if on_epoch is not None:
             on_epoch(row)
     model.load_state_dict(from_main_process(load_checkpoint(out_dir / "best.pt")["model"] if main_process else None))
