@@ -325,6 +325,18 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
     other = save_runs({n: np.asarray(x)[..., :10] for n, x in s6.items()}, tmp_path / "ten", s6.subjects)
     r = cli(env, "xsub_predict", str(finished), "--data-root", str(other), "--out-dir", str(tmp_path / "y"))
     assert r.returncode == 1 and "10 parcels" in one_line(r)
+    two = list(s6)[:2]
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(data), "--out-dir", str(tmp_path / "spaced"), "--quiet",
+            "--runs", f"{two[0]}, {two[1]}")  # spaces after commas: the names (was 'no file has run  s06...')
+    assert r.returncode == 0 and set(json.loads((tmp_path / "spaced" / "metrics.json").read_text())["runs"]) == set(two)
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(data), "--out-dir", str(tmp_path / "comma"), "--runs", ",")
+    assert r.returncode == 2 and "names no run" in one_line(r)
+    holed = {n: np.array(x) for n, x in s6.items()}
+    holed[name][1, 5, 3] = np.nan
+    holed = save_runs(holed, tmp_path / "holed", s6.subjects)
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(holed), "--out-dir", str(tmp_path / "nan"), "--quiet")
+    assert r.returncode == 1 and "as the run was trained (on_nonfinite='raise'" in one_line(r)
+    assert "--on-nonfinite" not in r.stderr  # xsub_train's flag, which xsub_predict does not have
     fewer = save_runs({n: np.asarray(x)[:3] for n, x in s6.items()}, tmp_path / "three", s6.subjects[:3])
     r = cli(env, "xsub_predict", str(finished), "--data-root", str(fewer), "--out-dir", str(tmp_path / "z"))
     assert r.returncode == 2 and "has no file for sub-05" in one_line(r) and "every one of them" in one_line(r)

@@ -91,3 +91,15 @@ def test_bad_data_is_refused_before_the_first_trial(tmp_path, subject_folder):
                             "--quiet", "--out-dir", str(out)], capture_output=True, text=True, timeout=900)
         assert r.returncode == 1 and len(r.stderr.strip().splitlines()) == 1 and says in r.stderr, r.stderr[-2000:]
         assert not out.exists(), sorted(p.name for p in out.rglob("*"))
+
+
+def test_short_runs_are_swept_with_the_flags_the_refusal_names(tmp_path, subject_folder):
+    "Runs of 110 TRs leave no 64-TR clip before the inner split: --sample-length (which the refusal names) makes them fit."
+    exe = shutil.which("xsub_sweep") or str(Path(sys.executable).parent / "xsub_sweep")
+    data = subject_folder("short", {s: [(110, 20)] for s in ("01", "02", "03")})
+    r = subprocess.run([exe, "--data-root", str(data), "--trials", "0", "--sample-length", "16", "--inner-val", "0.25",
+                        "--quiet", "--out-dir", str(tmp_path / "sweep")], capture_output=True, text=True, timeout=900)
+    assert r.returncode == 0 and (tmp_path / "sweep" / "ablation.csv").is_file(), r.stderr[-2000:]
+    r = subprocess.run([exe, "--inner-val", "0", "--quiet", "--out-dir", str(tmp_path / "zero")], capture_output=True,
+                       text=True, timeout=900)
+    assert r.returncode == 2 and "--inner-val 0" in r.stderr and not (tmp_path / "zero").exists(), r.stderr[-2000:]

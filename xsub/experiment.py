@@ -20,8 +20,8 @@ import torch
 
 from .cli import UsageError, console_script, run_command, spell_flags
 from .files import remove_stale_temp_files, run_lock
-from .data import (H5Run, Runs, align_runs, file_subject, is_subject_folder, load_folder, run_subjects, subject_files,
-                       zscore_run)
+from .data import (H5Run, NonFiniteError, Runs, align_runs, file_subject, is_subject_folder, load_folder,
+                       run_subjects, subject_files, zscore_run)
 from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, is_algonauts, load_data,
                          receptive_field, resolve_device, split_data, warn_misordered, warn_out_of_step,
                          warn_unlocked, with_default_split)
@@ -574,8 +574,13 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
                          f"model in {run_dir} predicts each of its subjects ({', '.join(subjects)}) from the others, so "
                          f"every one of them needs a sub-<label>.h5 there.")
     model = load_model(run_dir / "best.pt", resolve_device(device))
-    data = load_folder(data_root, subjects, runs, zscore=config.zscore, on_nonfinite=config.on_nonfinite,
-                       progress=progress)  # {run: (S, T, P)}, aligned as in training
+    try:
+        data = load_folder(data_root, subjects, runs, zscore=config.zscore, on_nonfinite=config.on_nonfinite,
+                           progress=progress)  # {run: (S, T, P)}, aligned as in training
+    except NonFiniteError as e:  # its advice names xsub_train's flag, which predict does not have
+        raise NonFiniteError(f"{str(e).split(': fix the file')[0]}: xsub_predict reads data as the run was trained "
+                             f"(on_nonfinite={config.on_nonfinite!r} in {Path(run_dir) / 'config.json'}): fix the file, "
+                             f"or leave the run out (--runs).") from None
     if not data:
         raise ValueError(f"{data_root}: no run that every subject ({', '.join(subjects)}) has"
                          + (f" among {list(runs)}" if runs else "") + ".")
@@ -637,8 +642,10 @@ def xsub_predict(run_dir: str,  # folder of a finished xsub_train run (best.pt, 
     "Predict new runs of a trained run's subjects; write predictions and per-parcel r next to the leave-one-out mean."
     if data_root is None:
         raise UsageError("--data-root is required: a folder of sub-<label>.h5 files (the generic layout).")
-    done = predict_folder(run_dir, data_root, out_dir, runs.split(",") if runs else None, device, overwrite,
-                          progress=not quiet)
+    names = [name.strip() for name in runs.split(",") if name.strip()] if runs is not None else None  # "a, b"
+    if names == []:
+        raise UsageError(f"--runs {runs!r} names no run: give comma-separated run names, or leave it out (every run).")
+    done = predict_folder(run_dir, data_root, out_dir, names, device, overwrite, progress=not quiet)
     for name, r in done["summary"]["runs"].items():
         print(f"{name:24s} model r {r['model']:.3f} | baseline r {r['baseline']:.3f}")
     print("\n".join(f"{k:12s} {p}" for k, p in done["paths"].items()))

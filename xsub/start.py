@@ -217,7 +217,8 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
         raise ValueError(f"The closed-form start cross-validates over {n_folds} blocked folds of the training runs "
                          f"with {gap} TRs left out on each side of the held-out block; {len(runs)} run(s) of "
                          f"{', '.join(map(str, lengths))} TRs leave a fold {fewest} training TRs. Use longer runs "
-                         f"(or more of them), a smaller --inner-val, or --init baseline (no closed form).")
+                         f"(or more of them), a smaller --kernel-size (the gap is its receptive field), a smaller "
+                         f"--inner-val where one is set, or --init baseline (no closed form).")
     errors = np.zeros((len(candidates), len(alphas), len(folds), S))
     for f, (train_masks, held_masks) in enumerate(folds):
         pca = group_mean_pca(runs, train_masks, dim)  # (P, dim), refitted without the held-out block

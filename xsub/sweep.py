@@ -287,15 +287,21 @@ def xsub_sweep(out_dir: str = "outputs/xsub_sweep",  # folder for study.db (the 
                preset: Literal["tiny", "small", "full"] = "small",  # synthetic preset when no data is named
                trials: int = 20,  # trials this process runs (the one-at-a-time variants first); 0: only the table
                epochs: int | None = None,  # most epochs per trial (default: TrainConfig's)
+               sample_length: int | None = None,  # TRs per training clip (default: TrainConfig's, 64; less for short runs)
+               inner_val: float | None = None,  # the last fraction of every training run trials are scored on (default 0.2)
                no_ablation: bool = False,  # do not queue the one-at-a-time variants (search only)
                seed: int = 0,  # the sampler's seed
                device: str = "auto",  # where trials train: auto (cuda, then mps, then cpu), or a torch device name
                quiet: bool = False):  # no progress bars
     "Sweep the model's design choices with Optuna on the inner split; write the ablation table (CSV, PNG)."
     config = TrainConfig(data_root=data_root, dataset=dataset, preset=preset, device=device, progress=not quiet)
-    config = dataclasses.replace(config, epochs=epochs) if epochs is not None else config
+    given = {"epochs": epochs, "sample_length": sample_length, "inner_val": inner_val}
+    config = dataclasses.replace(config, **{k: v for k, v in given.items() if v is not None})
     if trials < 0:
         raise UsageError(f"--trials {trials}: use 0 (write the table of the study in --out-dir) or more.")
+    if inner_val == 0:
+        raise UsageError("--inner-val 0: trials are scored on the last part of every training run; use a fraction "
+                         "strictly between 0 and 1 (default 0.2).")
     done = run_sweep(config, out_dir, trials, ablation=not no_ablation, seed=seed)
     with pd.option_context("display.width", 200, "display.max_columns", 20):
         print(done["table"].round(4).to_string(index=False))
