@@ -393,3 +393,13 @@ def test_data_in_mixed_units_give_the_answer_of_one_scale_or_a_warning(tmp_path)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         loo_r(same, zscore=False)  # one scale already: no warning
+
+
+def test_a_parcel_flat_in_one_run_of_a_subject_is_warned_of_and_one_flat_everywhere_is_left_to_scoring():
+    "sub-03's parcel 5 constant in run b only: said by name (its r blended a flat run into a real one in silence)."
+    rng = np.random.default_rng(0)
+    per_subject = {s: {"a": rng.standard_normal((50, 6)), "b": rng.standard_normal((40, 6))} for s in (1, 2, 3)}
+    per_subject[3]["b"][:, 5] = 2.0
+    per_subject[2]["a"][:, 1] = per_subject[2]["b"][:, 1] = 0.0  # flat in every run: no r, said where it is scored
+    with pytest.warns(UserWarning, match=r"constant in some runs of a subject, not in its others: sub-03 b: parcel 5\. "):
+        align_runs(per_subject, zscore=True)

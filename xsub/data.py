@@ -30,9 +30,9 @@ __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS
            'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment',
            'DroppedRunsWarning', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run',
            'run_stats', 'run_scales', 'run_levels', 'check_scales', 'constant_stretches', 'cut_constant_stretches',
-           'Runs', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset', 'pearson_r', 'score_runs', 'subject_label',
-           'run_subjects', 'save_runs', 'subject_files', 'file_subject', 'is_subject_folder', 'load_folder',
-           'tail_length', 'split_tail', 'split_runs', 'delayed', 'data_home', 'sha256sum', 'fetch_file',
+           'Runs', 'warn_flat_parcels', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset', 'pearson_r', 'score_runs',
+           'subject_label', 'run_subjects', 'save_runs', 'subject_files', 'file_subject', 'is_subject_folder',
+           'load_folder', 'tail_length', 'split_tail', 'split_runs', 'delayed', 'data_home', 'sha256sum', 'fetch_file',
            'sherlock_files', 'fetch_sherlock']
 
 # %% ../nbs/02_data.ipynb #280f0208
@@ -298,7 +298,8 @@ def fix_nonfinite(x: np.ndarray, where: str, on_nonfinite: str = "raise") -> np.
                                  f"(on_nonfinite= in Python).")
         empty = np.flatnonzero(bad.all(0)) if x.ndim == 2 else []  # (T, P): parcels with no finite value at all
         listed = ", ".join(map(str, empty[:5])) + (" ..." if len(empty) > 5 else "")
-        warnings.warn(f"{where}: replaced {n_bad} NaN/Inf values by 0 (on_nonfinite='zero')" +
+        warnings.warn(f"{where}: replaced {n_bad} NaN/Inf values by 0, {n_bad / x.size:.0%} of its values "
+                      f"(on_nonfinite='zero': from here on they count as data, in training and in r)" +
                       (f"; {len(empty)} parcel(s) (index {listed}) had no finite value in these {len(x)} TRs: "
                        f"they are constant there, so an r over them is NaN" if len(empty) else "") + ".", stacklevel=2)
         x[bad] = 0
@@ -441,6 +442,23 @@ def _read_rows(array, t0: int, t1: int, where: str) -> np.ndarray:
     except OSError as e:
         raise OSError(f"Cannot read {where}: {e}. The file is damaged or truncated: fetch it again.") from e
 
+def warn_flat_parcels(runs: Mapping[str, np.ndarray], subjects: Sequence) -> list[tuple[str, str, list[int]]]:
+    """Warn of parcels constant in some of a subject's runs but not in all (no signal there: a blend wherever runs are
+    joined); returns (subject, run, parcels). Parcels constant in every run get no r, and are said where it is scored."""
+    flat = {name: np.ptp(x, axis=1) == 0 for name, x in runs.items()}  # (S, P) per run: constant over its TRs
+    everywhere = np.logical_and.reduce(list(flat.values())) if flat else None  # (S, P)
+    found = [(_sub(s), name, np.flatnonzero(f[i] & ~everywhere[i]).tolist())
+             for name, f in flat.items() for i, s in enumerate(subjects) if (f[i] & ~everywhere[i]).any()]
+    if found:
+        said = "; ".join(f"{s} {name}: parcel{'s' * (len(p) > 1)} {', '.join(map(str, p[:5]))}{' ...' if len(p) > 5 else ''}"
+                         for s, name, p in found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
+        warnings.warn(f"Parcels constant in some runs of a subject, not in its others: {said}. They carry no signal "
+                      f"there, and wherever runs are joined (the r over a validation set, training clips) the flat "
+                      f"stretch is blended into the parcel's series: check the files, or leave those runs out.",
+                      stacklevel=3)
+    return found
+
+
 def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool = False,
                on_nonfinite: str = "raise", progress: bool = False) -> Runs:
     """Stack the runs every subject has into `{run name: (S, T, P)}` float32 arrays cut to the shortest subject.
@@ -482,6 +500,7 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
             runs[piece] = zscore_run(x) if zscore else x  # (S, T', P)
     if not zscore:
         check_scales(runs, subjects)  # one line if the files are not on one scale
+    warn_flat_parcels(runs, subjects)
     return Runs(runs, subjects, plan)
 
 # %% ../nbs/02_data.ipynb #27d992e1
