@@ -37,6 +37,8 @@ def test_xsub_train_then_xsub_plot(tmp_path, cache):
     r = run("xsub_plot", str(out), "--offline", env=cache)
     assert r.returncode == 0, r.stderr[-3000:]
     assert (out / "r_by_network.png").stat().st_size > 0
+    r = run("xsub_plot", str(out), "--set-name", "friends-s9", "--offline", env=cache)  # a set the run did not validate
+    assert r.returncode == 2 and "validated friends-s6" in r.stderr, r.stderr[-3000:]  # a bad argument (was exit 1)
 
 
 def test_xsub_compare(tmp_path, cache):

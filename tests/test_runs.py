@@ -331,6 +331,10 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
     assert r.returncode == 0 and set(json.loads((tmp_path / "spaced" / "metrics.json").read_text())["runs"]) == set(two)
     r = cli(env, "xsub_predict", str(finished), "--data-root", str(data), "--out-dir", str(tmp_path / "comma"), "--runs", ",")
     assert r.returncode == 2 and "names no run" in one_line(r)
+    more = save_runs({n: np.concatenate([x, x[:1]]) for n, x in s6.items()}, tmp_path / "more", (*s6.subjects, "sub-09"))
+    r = cli(env, "xsub_predict", str(finished), "--data-root", str(more), "--out-dir", str(tmp_path / "more_out"),
+            "--quiet", "--runs", two[0])  # a subject the model has no encoder for: left out, and said (was silent)
+    assert r.returncode == 0 and "sub-09 left out: the model" in r.stderr, r.stderr[-2000:]
     holed = {n: np.array(x) for n, x in s6.items()}
     holed[name][1, 5, 3] = np.nan
     holed = save_runs(holed, tmp_path / "holed", s6.subjects)

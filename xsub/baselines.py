@@ -1012,7 +1012,8 @@ def _compare_report(done: Mapping) -> str:
             draws = [t["draws"] for t in (best or {}, *tests["vs_loo_mean"].values()) if "draws" in t]
             if draws and min(draws) < 1000:  # every swap pattern once: an exact test, as fine as its patterns
                 smallest = 1 / (min(draws) + 1)
-                lines.append(f"{set_name}: the block swaps took every one of {min(draws)} swap patterns (too few "
+                lines.append(f"{set_name}: the block swaps took every one of {min(draws)} swap pattern"
+                             f"{'s' * (min(draws) > 1)} (too few "
                              f"40-TR blocks for 1000 draws): no p below {smallest:.2g}" +
                              (", so none of these differences can be significant here" if smallest >= 0.05 else ""))
         if done["ceilings"] is not None:

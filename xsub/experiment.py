@@ -563,16 +563,21 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     subjects = trained_subjects(run_dir)  # the order of the model's S axis
     if subjects is None:
         raise UsageError(f"{run_dir / 'metrics.json'} lists no subjects: pass the --out-dir of a finished xsub_train run.")
-    files, absent = subject_files(data_root), []
+    files, absent, found = subject_files(data_root), [], set()
     for s in subjects:  # the model's S axis: every subject needs its file
         try:
-            file_subject(s, files, data_root)
+            found.add(file_subject(s, files, data_root))
         except FileNotFoundError:
             absent.append(s)
     if absent:
         raise UsageError(f"--data-root {data_root} has no file for {', '.join(absent)} (it has {', '.join(files)}): the "
                          f"model in {run_dir} predicts each of its subjects ({', '.join(subjects)}) from the others, so "
                          f"every one of them needs a sub-<label>.h5 there.")
+    extra = [s for s in files if s not in found]
+    if extra:  # a model predicts the subjects it was trained on, and no others
+        warnings.warn(f"--data-root {data_root}: {', '.join(extra[:8])}{' ...' if len(extra) > 8 else ''} left out: the "
+                      f"model in {run_dir} has no encoder and decoder for {'them' if len(extra) > 1 else 'it'} (it "
+                      f"predicts {', '.join(subjects)}).", stacklevel=2)
     model = load_model(run_dir / "best.pt", resolve_device(device))
     try:
         data = load_folder(data_root, subjects, runs, zscore=config.zscore, on_nonfinite=config.on_nonfinite,

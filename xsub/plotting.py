@@ -838,5 +838,8 @@ def xsub_plot(run_dir: str,  # folder written by xsub_train (has parcels.csv and
     if missing:
         raise UsageError(f"{run_dir} has no {' or '.join(missing)}: pass the --out-dir of a finished xsub_train run "
                          f"(a killed one finishes with xsub_train --resume {run_dir}).")
+    sets = list(json.loads((Path(run_dir) / "metrics.json").read_text()).get("sets", {}))
+    if set_name is not None and sets and set_name not in sets:
+        raise UsageError(f"--set-name {set_name}: the run in {run_dir} validated {', '.join(sets)}; name one of them.")
     for name, path in plot_run(run_dir, set_name, atlas_dir, download=not offline, q=q).items():
         print(f"{name:36s} {path}")

@@ -589,7 +589,8 @@ def training_note(result: TrainResult) -> str:
     start, selection = result.start, result.selection
     passed = passed_over(selection.metrics) if selection else None
     if selection is None:  # no inner split (inner_val=0): the epochs asked for, all of them
-        epochs = (f"{result.best_epoch} gradient epochs were trained as asked, unchecked (no inner split to choose "
+        epochs = (f"{result.best_epoch} gradient epoch{'s were' if result.best_epoch > 1 else ' was'} trained as asked, "
+                  f"unchecked (no inner split to choose "
                   f"them: --inner-val 0)" if result.best_epoch else "no gradient epoch was trained")
     elif len(selection.metrics) == 1:
         epochs = "no gradient epoch was trained (--epochs 0)"
@@ -610,5 +611,7 @@ def training_note(result: TrainResult) -> str:
         return f"{sentence}: the model is {what}."
     if selection is None:
         return f"{sentence}."
-    return f"{result.best_epoch} gradient epochs improved on the start on the inner split."
+    n, inner_r = result.best_epoch, [m["val"]["inner"]["r"] for m in selection.metrics]  # by epoch, the start's first
+    return (f"{n} gradient epoch{'s' * (n > 1)} improved on the start on the inner split (inner r {inner_r[0]:.4f} -> "
+            f"{inner_r[n]:.4f}).")
 
