@@ -422,10 +422,10 @@ def near_copies(runs: Mapping[str, object], min_r: float = NEAR_COPY_R, ratio: f
     `next`: the highest r of either with a third): one scan twice, with noise or another preprocessing?"""
     r = subject_pair_r(runs) if pair_r is None else pair_r  # (S, S)
     found = []
-    for a, b in zip(*np.triu_indices(len(r), 1)):
+    for a, b in zip(*np.nonzero(np.triu((r > min_r) & (r <= 0.999), 1))):  # the few close pairs, not all S^2 / 2
         third = np.delete(np.arange(len(r)), [a, b])  # the other subjects (none for a pair alone: nothing to compare)
         closest = float(np.r_[r[a, third], r[b, third]].max()) if len(third) else 1.0
-        if min_r < r[a, b] <= 0.999 and 1 - closest > ratio * (1 - r[a, b]):
+        if 1 - closest > ratio * (1 - r[a, b]):
             found.append((int(a), int(b), float(r[a, b]), closest))
     return found
 
