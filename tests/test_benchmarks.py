@@ -142,3 +142,14 @@ def test_bench_swaps_names_every_swap_of_rotated_brains(tmp_path):
     assert len(order) == 3, out  # pieces of 100, 200 and the whole validated run (300 TRs)
     for pieces, false, locked, found in (map(int, line) for line in order):
         assert false == 0 and locked == 5 * pieces and found >= 0.8 * pieces, out  # 19 in 20 expected
+
+
+def test_bench_groups_prints_every_cell():
+    "The split-groups benchmark, one window per cell: a line per data set present, and the count of false warnings."
+    from xsub.data import data_home
+    present = [name for name, folder in (("sherlock", "sherlock_pmc"), ("qtab", "qtab_dev"))
+               if (data_home() / folder).is_dir()]
+    out = bench("bench_groups.py", "--windows", "1", "--subjects", "4", "--trs", "150")
+    assert len(re.findall(r" 4 subjects x 150 TRs: as recorded, a group named in [01] of 1 \| half moved", out)) == len(
+        present), out
+    assert f"false warnings: " in out and f"of {len(present)} windows" in out, out

@@ -262,3 +262,29 @@ def test_parcel_order_warns_on_shuffled_subjects_never_on_real_ones():
         shuffled[name] = x
     named = {(name, i) for name, i, _, _ in misordered_subjects(shuffled)}
     assert {(name, 1) for name in real} <= named, named  # 19 in 20 expected for each: these seeds find all four
+
+
+@needs_qtab
+@needs_sherlock
+def test_split_groups_never_on_real_subjects_and_found_where_half_follow_another_part():
+    """No group of real subjects is said to follow its own signal: the whole training parts, and 10 random windows of 4
+    and 8 subjects x 150 and 253 TRs of each data set (04_config's numbers); half of Sherlock's 16 with their data read
+    half a run later (another part of the episode) are named, and the time-locking test, which needs a majority in
+    step, names no one."""
+    from xsub.config import TrainConfig, load_data, split_groups, unlocked_subjects
+    labels = tuple(sorted(p.stem for p in QTAB.glob("sub-*.h5")))
+    (qtab,) = load_data(TrainConfig(data_root=str(QTAB), subjects=labels, progress=False))[0].values()  # (96, 253, 293)
+    (sherlock,) = load_data(TrainConfig(dataset="sherlock", progress=False))[0].values()  # (16, 1335, 481)
+    assert split_groups(qtab) == [] and split_groups(sherlock) == []
+    rng = np.random.default_rng(0)
+    for x in (qtab, sherlock):
+        for n_subjects in (4, 8):
+            for n_trs in (150, 253):
+                for _ in range(10):
+                    start = rng.integers(0, x.shape[1] - n_trs + 1)
+                    window = x[rng.choice(len(x), n_subjects, replace=False), start:start + n_trs]  # (S, T, P)
+                    assert split_groups(window) == [], (x.shape, n_subjects, n_trs, start)
+    half = sherlock[:, :700].copy()
+    half[8:] = np.roll(half[8:], 350, axis=1)  # (16, 700, 481): sub-09 ... sub-16 from another part of the episode
+    assert unlocked_subjects({"half": half}) == []
+    assert [(group, others) for group, others, *_ in split_groups(half)] == [(list(range(8)), list(range(8, 16)))]

@@ -365,11 +365,41 @@ def test_a_subject_a_few_trs_late_is_said_to_be_whichever_test_names_it():
                  for n, x in runs.items()}, ["01", "02", "03", "04"])
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
-        unlocked, misordered = warn_out_of_step(runs)
+        unlocked, grouped, misordered = warn_out_of_step(runs)
+    assert grouped == []
     assert {(n, i) for n, i, _, _ in unlocked + misordered} == {("run-1", 0), ("run-2", 0)}, (unlocked, misordered)
     for category in {UnlockedSubjectWarning if unlocked else None, ParcelOrderWarning if misordered else None} - {None}:
         text = [str(w.message) for w in said if w.category is category]
         assert len(text) == 1 and "with its data read 3 TRs later" in text[0], text
+
+
+def test_subjects_in_two_groups_that_follow_different_signals_are_said_to_be():
+    """Three subjects follow one signal and two another, in each of 4 runs (the third robustness sweep's swapped runs):
+    each one's leave-one-out mean holds a partner, so time-locking passes them all; the smaller group is named. Two
+    unrelated groups' averages beat a share of the far time shifts that is uniform from 0 to 1, so a run is named 3
+    times in 4 (here 3 of the 4). The same five following one signal, or a group already named out of step, are not."""
+    import warnings
+    from xsub.config import SplitGroupsWarning, split_groups, warn_out_of_step
+    from xsub.data import Runs
+    rng = np.random.default_rng(0)
+    runs = {}
+    for name in ("run-1", "run-2", "run-3", "run-4"):
+        signal = rng.standard_normal((2, 300, 40))
+        runs[name] = np.stack([signal[k] + 0.8 * rng.standard_normal((300, 40))
+                               for k in (0, 0, 0, 1, 1)]).astype(np.float32)  # (5, T, P): pairs r 0.6 within
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        unlocked, grouped, misordered = warn_out_of_step(Runs(runs, [f"sub-0{i}" for i in range(1, 6)]))
+    assert unlocked == [] and misordered == [], (unlocked, misordered)
+    assert [(name, group, others) for name, group, others, *_ in grouped] == [
+        (name, [3, 4], [0, 1, 2]) for name in ("run-2", "run-3", "run-4")]
+    text = [str(w.message) for w in said if w.category is SplitGroupsWarning]
+    assert len(text) == 1 and "sub-04 and sub-05 in run-2 follow each other" in text[0], text
+    assert "not the other 3, sub-01, sub-02 and sub-03" in text[0], text
+    one = np.stack([signal[0] + 0.8 * rng.standard_normal((300, 40)) for _ in range(5)]).astype(np.float32)
+    assert split_groups(one) == []  # one signal: one group
+    assert split_groups(runs["run-2"], skip=[3]) == []  # sub-04 already named: sub-05 alone is no group
+    assert split_groups(runs["run-2"][:, :149]) == []  # runs under MIN_GROUP_TRS are not tested
 
 
 def test_near_copies_are_pairs_closer_than_to_anyone_else_not_groups_that_follow_another_signal():

@@ -17,6 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
+import scipy.cluster.hierarchy
+import scipy.spatial.distance
 import torch
 
 from .cli import CommandParser, HelpFormatter, UsageError, spell_flags
@@ -27,13 +29,14 @@ from .synthetic import make_synthetic
 
 # %% auto #0
 __all__ = ['DATASETS', 'RUNTIME_FIELDS', 'NEAR_COPY_R', 'NEAR_COPY_RATIO', 'UNLOCKED_P', 'MIN_SHIFTS', 'ORDER_DRAWS',
-           'MIN_ORDER_TRS', 'MIN_ORDER_PARCELS', 'TrainConfig', 'config_parser', 'parse_config', 'resolve_device',
-           'parse_val_set', 'val_set_runs', 'data_root', 'is_algonauts', 'receptive_field', 'check_device',
-           'check_subjects', 'check_config', 'config_changes', 'with_default_split', 'load_dataset', 'gaps_said',
-           'split_data', 'load_data', 'subject_pair_r', 'identical_subjects', 'near_copies', 'NearCopyWarning',
-           'UnlockedSubjectWarning', 'shift_r', 'far_shifts', 'locked_lag', 'time_locking', 'unlocked_subjects',
-           'warn_unlocked', 'ParcelOrderWarning', 'parcel_order', 'misordered_subjects', 'warn_misordered',
-           'warn_out_of_step', 'check_data']
+           'MIN_ORDER_TRS', 'MIN_ORDER_PARCELS', 'GROUP_RATIO', 'GROUP_LOCKED_P', 'MIN_GROUP_TRS', 'TrainConfig',
+           'config_parser', 'parse_config', 'resolve_device', 'parse_val_set', 'val_set_runs', 'data_root',
+           'is_algonauts', 'receptive_field', 'check_device', 'check_subjects', 'check_config', 'config_changes',
+           'with_default_split', 'load_dataset', 'gaps_said', 'split_data', 'load_data', 'subject_pair_r',
+           'identical_subjects', 'near_copies', 'NearCopyWarning', 'UnlockedSubjectWarning', 'lagged_r', 'shift_r',
+           'far_shifts', 'locked_lag', 'time_locking', 'unlocked_subjects', 'warn_unlocked', 'ParcelOrderWarning',
+           'parcel_order', 'misordered_subjects', 'warn_misordered', 'SplitGroupsWarning', 'split_groups',
+           'warn_split_groups', 'warn_out_of_step', 'check_data']
 
 # %% ../nbs/04_config.ipynb #9f6f7db5
 def _knob(default, help: str, choices: Sequence | None = None):
@@ -443,15 +446,20 @@ UNLOCKED_P = 0.25  # warn when this fraction of a subject's circular shifts or m
 MIN_SHIFTS = 10  # fewer shifts far enough from the recorded timing: p is too coarse, and no warning is given
 
 
+def lagged_r(own: np.ndarray, other: np.ndarray) -> np.ndarray:
+    "(T,) mean r over parcels of `own` (T, P) with `other` (T, P) when `own` is read k TRs later (circularly)."
+    n_trs = len(own)
+    own, other = zscore_run(np.stack([own, other]))  # (T, P) each, a new array z-scored (constant parcels: 0)
+    spectrum = np.fft.rfft(own, axis=0) * np.conj(np.fft.rfft(other, axis=0))
+    return np.fft.irfft(spectrum, n=n_trs, axis=0).mean(1) / n_trs  # (T,): r of a shift of k TRs
+
+
 def shift_r(x: np.ndarray, s: int, total: np.ndarray | None = None) -> np.ndarray:
     """(T,) subject s's mean r over parcels with the others' average when its data of `x` (S, T, P) are read k TRs later
     (circularly; k = T - 1 is 1 TR earlier). `total`: `x` summed over subjects, if already computed."""
-    n_subjects, n_trs, _ = x.shape
+    n_subjects = len(x)
     total = x.sum(0, dtype=np.float64).astype(np.float32) if total is None else total  # (T, P)
-    others = (total - x[s]) / (n_subjects - 1)  # (T, P) the subject's leave-one-out mean
-    own, mean = zscore_run(np.stack([x[s], others]))  # (T, P) each, a new array z-scored (constant parcels: 0)
-    spectrum = np.fft.rfft(own, axis=0) * np.conj(np.fft.rfft(mean, axis=0))
-    return np.fft.irfft(spectrum, n=n_trs, axis=0).mean(1) / n_trs  # (T,): r of a shift of k TRs
+    return lagged_r(x[s], (total - x[s]) / (n_subjects - 1))  # with the subject's leave-one-out mean
 
 
 def far_shifts(n_trs: int, min_shift: int = 10) -> np.ndarray:
@@ -608,11 +616,95 @@ def warn_misordered(runs: Mapping[str, object], what: str = "training runs", whe
     return found
 
 
-def warn_out_of_step(runs: Mapping[str, object], what: str = "training runs", seed: int = 0) -> tuple[list, list]:
-    """Warn of subjects out of step with the others (`warn_unlocked`), then of those in step whose parcels are out of
-    order (`warn_misordered`), parcel by parcel, in `runs`, `what` they are; returns both lists."""
+class SplitGroupsWarning(UserWarning):
+    "Some subjects follow each other and not the others: groups of subjects whose files hold different runs."
+
+
+GROUP_RATIO = 0.25  # a group whose pairs across correlate below this fraction of its pairs within follows its own signal
+GROUP_LOCKED_P = 0.05  # and each of its members is time-locked with the group's others at this p or lower
+MIN_GROUP_TRS = 150  # shorter runs are not tested: groups of few real subjects are too noisy there
+
+
+def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: int = MIN_GROUP_TRS,
+                 min_shift: int = 10) -> list[tuple[list[int], list[int], float, float, float]]:
+    """(members, the others, r within, r across, p) of each group of 2 or more subjects of `run` (S, T, P) that follows its own
+    signal: its members time-locked with each other (p < `GROUP_LOCKED_P`), its average no better time-locked with the
+    other subjects' than at a quarter or more of the far circular shifts (p >= `UNLOCKED_P`), and its pairs across below
+    `GROUP_RATIO` times its pairs within (mean r over parcels). The candidates are the clusters of average linkage on
+    1 - r (scipy), the largest first, but those inside a side of a split found; the smaller side of each split is the
+    group. Subjects in `skip` (already said to be out of step) are left out."""
+    x = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
+    tested = np.setdiff1d(np.arange(len(x)), list(skip))  # (S',) the subjects tested
+    if len(tested) < 4 or x.shape[1] < min_trs or far_shifts(x.shape[1], min_shift).sum() < MIN_SHIFTS:
+        return []
+    x = x[tested]  # (S', T, P)
+    n = len(x)
+    flat = zscore_run(x.copy()).reshape(n, -1)  # (S', T P), every parcel z-scored
+    pair_r = flat @ flat.T / flat.shape[1]  # (S', S') mean r over parcels of every two subjects
+    del flat
+    tree = scipy.cluster.hierarchy.linkage(
+        scipy.spatial.distance.squareform(np.clip(1 - pair_r, 0, None), checks=False), "average")  # (S' - 1, 4)
+    clusters = [[i] for i in range(n)]
+    for a, b, _, _ in tree:  # cluster n + k merges rows a and b
+        clusters.append(clusters[int(a)] + clusters[int(b)])
+    total = x.sum(0, dtype=np.float64)  # (T, P)
+    far = far_shifts(x.shape[1], min_shift)  # (T,)
+    found, seen, sides = [], set(), []  # sides: both sides of every split found
+    for cluster in clusters[-2:n - 1:-1]:  # every cluster of 2 or more but all subjects, the largest first
+        rest = np.setdiff1d(np.arange(n), cluster)
+        group = min(sorted(cluster), rest.tolist(), key=lambda g: (len(g), g[0]))  # the smaller side of the split
+        if len(group) < 2 or tuple(group) in seen or any(set(cluster) <= side for side in sides):
+            continue  # a split inside a side of one found: its subjects' groups are said
+        seen.add(tuple(group))
+        others = np.setdiff1d(np.arange(n), group)
+        within = float(pair_r[np.ix_(group, group)][np.triu_indices(len(group), 1)].mean())
+        across = float(pair_r[np.ix_(group, others)].mean())
+        if across > GROUP_RATIO * within:
+            continue
+        summed = x[group].sum(0, dtype=np.float64)  # (T, P)
+        r_by_shift = lagged_r((summed / len(group)).astype(np.float32),
+                              ((total - summed) / len(others)).astype(np.float32))  # (T,) the two averages
+        p = float((r_by_shift[far] >= r_by_shift[0]).mean())
+        if p >= UNLOCKED_P and (time_locking(x[group], min_shift)[1] < GROUP_LOCKED_P).all():
+            found.append(([int(tested[g]) for g in group], tested[others].tolist(), within, across, p))
+            sides += [set(group), set(others.tolist())]
+    return found
+
+
+def warn_split_groups(runs: Mapping[str, object], what: str = "training runs",
+                      known: set | frozenset = frozenset()) -> list[tuple[str, list[int], list[int], float, float, float]]:
+    """Warn (`SplitGroupsWarning`, one for all) of the `split_groups` of each run of `runs`, `what` they are, leaving
+    out the subjects already warned of (`known`: (run, subject index) pairs); returns (run, *group) for each."""
+    found = [(name, *group) for name, run in runs.items()
+             for group in split_groups(run, skip=[i for n, i in known if n == name])]
+    if not found:
+        return found
+    labels = run_subjects(runs)
+    named = lambda group: (", ".join(_sub(labels[i]) for i in group[:-1]) + f" and {_sub(labels[group[-1]])}"
+                           if len(group) <= 6 else ", ".join(_sub(labels[i]) for i in group[:5]) + f" and {len(group) - 5} more")
+    said = "; ".join(f"{named(group)} in {name} follow each other (r = {within:.3f}) and not the other {len(others)}"
+                     + (f", {named(others)}" if len(others) <= 6 else "") + f" (r = {across:.3f} across; {p:.0%} of the "
+                     f"circular time shifts between the two groups' averages reach their r as recorded)"
+                     for name, group, others, within, across, p in found[:8])
+    said += f"; and {len(found) - 8} more" if len(found) > 8 else ""
+    warnings.warn(f"Subjects in groups that follow different signals, in the {what}: {said}. Each group follows its own "
+                  f"members and not the other subjects. Runs swapped or named differently for some subjects (another "
+                  f"episode, another start), or parcels in another order for them? Each subject's leave-one-out mean "
+                  f"mixes the groups, so every r is lower for it: check which run each group's files hold, or train "
+                  f"the groups apart (--subjects).", SplitGroupsWarning, stacklevel=3)
+    return found
+
+
+def warn_out_of_step(runs: Mapping[str, object], what: str = "training runs", seed: int = 0
+                     ) -> tuple[list, list, list]:
+    """Warn of subjects out of step with the others (`warn_unlocked`), of groups of the others that follow each other and
+    not the rest (`warn_split_groups`), then of those left whose parcels are out of order (`warn_misordered`), parcel by
+    parcel, in `runs`, `what` they are; returns the three lists."""
     unlocked = warn_unlocked(runs, what)
-    return unlocked, warn_misordered(runs, what, known={(name, i) for name, i, _, _ in unlocked}, seed=seed)
+    known = {(name, i) for name, i, _, _ in unlocked}
+    grouped = warn_split_groups(runs, what, known)
+    known |= {(name, i) for name, group, *_ in grouped for i in group}  # the larger side is in step with the others
+    return unlocked, grouped, warn_misordered(runs, what, known=known, seed=seed)
 
 
 def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
