@@ -39,8 +39,8 @@ from .config import (TrainConfig, config_changes, config_parser, data_root, is_a
                          with_default_split)
 from .models import predict_runs
 from .start import fold_masks
-from .evaluate import (FewTRsWarning, _subject, known_truth, leave_one_out_predictions, p_value, parcel_columns,
-                           score_methods, summarize, swap_null)
+from .evaluate import (NULL_DRAWS, SWAP_BLOCK_TRS, FewTRsWarning, _subject, known_truth, leave_one_out_predictions,
+                           p_value, parcel_columns, score_methods, summarize, swap_null)
 from .train import load_model
 from .experiment import _data_summary, checked_data, run_experiment, stored_config
 
@@ -762,7 +762,7 @@ def ceiling_table(ceilings: Mapping[str, np.ndarray]) -> pd.DataFrame:
 
 # %% ../nbs/11_baselines.ipynb #8084c461
 def difference_significance(pred_a: Mapping[str, np.ndarray], pred_b: Mapping[str, np.ndarray],
-                            runs: Mapping[str, object], n_draws: int = 1000, block: int = 40, seed: int = 0,
+                            runs: Mapping[str, object], n_draws: int = NULL_DRAWS, block: int = SWAP_BLOCK_TRS, seed: int = 0,
                             max_bytes: float = 256e6) -> dict:
     """Does `a` predict `runs` better than `b`? Block swaps (`swap_null`) of the two predictions, runs joined in time.
 
@@ -790,10 +790,10 @@ def difference_significance(pred_a: Mapping[str, np.ndarray], pred_b: Mapping[st
 
 
 def comparison_significance(predictions: Mapping[str, Mapping[str, np.ndarray]], runs: Mapping[str, object],
-                            scores: Mapping[str, np.ndarray], seed: int = 0, n_draws: int = 1000) -> dict:
+                            scores: Mapping[str, np.ndarray], seed: int = 0, n_draws: int = NULL_DRAWS) -> dict:
     """Block-swap tests of one validation set: every method against the leave-one-out mean, and the model against the
     best baseline (by mean r), one-sided in the direction of the difference."""
-    out = {"test": f"block swaps of 40 TRs, {n_draws} draws (every swap pattern once where there are fewer); p "
+    out = {"test": f"block swaps of {SWAP_BLOCK_TRS} TRs, {n_draws} draws (every swap pattern once where there are fewer); p "
                    f"one-sided (for model_vs_best_baseline in the direction of the difference); parcels_q05: parcels "
                    f"whose subject-mean difference has BH q < 0.05",
            "vs_loo_mean": {m: difference_significance(pred, predictions["loo_mean"], runs, n_draws, seed=seed)
@@ -927,7 +927,7 @@ def _write_comparison(out_dir: Path, table, ceiling_means, errors, summary: dict
 
 def compare(out_dir: str | Path, config: TrainConfig | None = None, run_dir: str | Path | None = None,
             train_model: bool = True, baselines: Mapping[str, object] | None = None, download: bool = True,
-            n_draws: int = 1000) -> dict:
+            n_draws: int = NULL_DRAWS) -> dict:
     """Baselines, main model, oracle and noise ceilings on the same TRs as `xsub_train`; writes the results into `out_dir`.
 
     Parameters
@@ -1010,11 +1010,11 @@ def _compare_report(done: Mapping) -> str:
                              f", p = {best['p']:.3g} (one-sided, for {best['better']}; block swaps), "
                              f"{best['parcels_q05']} parcels with q < 0.05")
             draws = [t["draws"] for t in (best or {}, *tests["vs_loo_mean"].values()) if "draws" in t]
-            if draws and min(draws) < 1000:  # every swap pattern once: an exact test, as fine as its patterns
+            if draws and min(draws) < NULL_DRAWS:  # every swap pattern once: an exact test, as fine as its patterns
                 smallest = 1 / (min(draws) + 1)
                 lines.append(f"{set_name}: the block swaps took every one of {min(draws)} swap pattern"
                              f"{'s' * (min(draws) > 1)} (too few "
-                             f"40-TR blocks for 1000 draws): no p below {smallest:.2g}" +
+                             f"{SWAP_BLOCK_TRS}-TR blocks for {NULL_DRAWS} draws): no p below {smallest:.2g}" +
                              (", so none of these differences can be significant here" if smallest >= 0.05 else ""))
         if done["ceilings"] is not None:
             lines += ["", "noise ceilings from the repeated Movie10 clips (mean r)", "",

@@ -28,10 +28,10 @@ except ImportError:  # Windows
     fcntl = None
 
 # %% auto #0
-__all__ = ['MIN_SCORED_TRS', 'leave_one_out_predictions', 'truth_runs', 'known_truth', 'FewTRsWarning', 'score_methods',
-           'subject_ids', 'summarize', 'parcel_frame', 'write_results', 'submission', 'save_predictions', 'evaluate',
-           'shift_null', 'swap_null', 'parcel_columns', 'p_value', 'parcel_significance', 'significance_columns',
-           'significance_counts']
+__all__ = ['MIN_SCORED_TRS', 'NULL_DRAWS', 'SWAP_BLOCK_TRS', 'leave_one_out_predictions', 'truth_runs', 'known_truth',
+           'FewTRsWarning', 'score_methods', 'subject_ids', 'summarize', 'parcel_frame', 'write_results', 'submission',
+           'save_predictions', 'evaluate', 'shift_null', 'swap_null', 'parcel_columns', 'p_value',
+           'parcel_significance', 'significance_columns', 'significance_counts']
 
 # %% ../nbs/07_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
@@ -217,7 +217,11 @@ def evaluate(model: torch.nn.Module, val_sets: Mapping[str, Mapping[str, object]
     return scores_by_set, predictions_by_set
 
 # %% ../nbs/07_evaluate.ipynb #2897b4e6
-def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = 1000, min_shift: int | None = None,
+NULL_DRAWS = 1000  # random draws of every permutation test (each shift or swap pattern once where there are fewer)
+SWAP_BLOCK_TRS = 40  # TRs per block of the block-swap test: about a minute, longer than BOLD's autocorrelation
+
+
+def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = NULL_DRAWS, min_shift: int | None = None,
                seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(observed r (S, P), null r (draws, S, P)): r with the target circularly shifted in time by random offsets.
 
@@ -238,7 +242,7 @@ def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = 1000, min_sh
     return cross[:, 0], np.moveaxis(cross[:, shifts], 1, 0)  # (S, P), (draws, S, P): lag 0 is the observed r
 
 
-def swap_null(pred_a: np.ndarray, pred_b: np.ndarray, target: np.ndarray, n_draws: int = 1000, block: int = 40,
+def swap_null(pred_a: np.ndarray, pred_b: np.ndarray, target: np.ndarray, n_draws: int = NULL_DRAWS, block: int = SWAP_BLOCK_TRS,
               seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(observed r_a - r_b (S, P), null (draws, S, P)): the two predictions swapped in random blocks of `block` TRs
     (`n_draws` random patterns, or every pattern but none once where there are no more: an exact test).
@@ -286,7 +290,7 @@ def p_value(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
 
 
 def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Mapping[str, np.ndarray],
-                        runs: Mapping[str, object], n_draws: int = 1000, block: int = 40, seed: int = 0,
+                        runs: Mapping[str, object], n_draws: int = NULL_DRAWS, block: int = SWAP_BLOCK_TRS, seed: int = 0,
                         max_bytes: float = 256e6) -> dict:
     """p and FDR q values per subject and parcel `(S, P)`, and for the mean over subjects `(P,)`, of three tests, and
     each test's number of draws (`draws`: `n_draws`, or fewer where its null has fewer shifts or swap patterns).

@@ -26,8 +26,9 @@ from .config import (TrainConfig, check_data, config_changes, config_parser, dat
                          receptive_field, resolve_device, split_data, warn_misordered, warn_out_of_step,
                          warn_unlocked, with_default_split)
 from .models import predict_runs
-from .evaluate import (_subject, evaluate, leave_one_out_predictions, parcel_significance, save_predictions,
-                           score_methods, significance_columns, significance_counts, write_results)
+from .evaluate import (NULL_DRAWS, SWAP_BLOCK_TRS, _subject, evaluate, leave_one_out_predictions,
+                           parcel_significance, save_predictions, score_methods, significance_columns,
+                           significance_counts, write_results)
 from .train import barrier, distributed, fit_model, init_distributed, load_checkpoint, load_model, passed_over, training_note
 from .plotting import parcel_labels
 
@@ -311,8 +312,9 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
                           "inner_r_by_epoch": [m["val"]["inner"]["r"] for m in selection.metrics] if selection else None},
              "data": _data_summary(config, train_runs, val_sets, given),
              "data_root": None if given or config.dataset else str(root or data_root(config)),  # the folder read
-             "significance": {name: {"test": "circular time shifts (model, baseline), block swaps of 40 TRs (model vs "
-                                             "baseline); 1000 random draws, or every shift or swap pattern once where "
+             "significance": {name: {"test": f"circular time shifts (model, baseline), block swaps of {SWAP_BLOCK_TRS} "
+                                             f"TRs (model vs baseline); {NULL_DRAWS} random draws, or every shift or "
+                                             "swap pattern once where "
                                              "there are fewer (each test's draws under parcels); Benjamini-Hochberg "
                                              "FDR over parcels", "q_below": 0.05,
                                      "parcels": significance_counts(tests, subjects=subjects)}
@@ -338,11 +340,11 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
             "result": result}
 
 # %% ../nbs/10_experiment.ipynb #91ab0ab4
-def exact_tests_text(set_name: str, tests: Mapping[str, Mapping], q: float, n_draws: int = 1000) -> list[str]:
+def exact_tests_text(set_name: str, tests: Mapping[str, Mapping], q: float, n_draws: int = NULL_DRAWS) -> list[str]:
     """Report lines for one set's tests whose null is small: each took every shift or swap pattern once (an exact test),
     so no p falls below 1 / (draws + 1), and a test with 19 or fewer draws cannot reach q < 0.05 at all."""
     units = {"model": "circular shifts", "baseline": "circular shifts",
-             "model_vs_baseline": "swap patterns of 40-TR blocks"}
+             "model_vs_baseline": f"swap patterns of {SWAP_BLOCK_TRS}-TR blocks"}
     groups = {}  # (draws, unit): the tests that took every one of those
     for test, c in tests.items():
         if c.get("draws", n_draws) < n_draws:
