@@ -173,6 +173,15 @@ def test_resume_with_another_setting_is_refused_naming_it(env, finished, tmp_pat
     assert comparable(run) == comparable(finished)
 
 
+def test_resume_without_best_pt_names_it_and_the_fix(env, finished, tmp_path):
+    run = tmp_path / "run"
+    shutil.copytree(finished, run)
+    (run / "best.pt").unlink()
+    r = cli(env, "xsub_train", "--resume", str(run))
+    assert r.returncode != 0 and "best.pt is missing" in one_line(r), r.stderr[-2000:]
+    assert "Restore it, or train again (xsub_train --out-dir" in one_line(r) and "--overwrite" in one_line(r)
+
+
 def test_stale_temp_files_are_removed_and_writes_are_fsynced(tmp_path, monkeypatch):
     (tmp_path / "last.pt.999999.tmp").write_bytes(b"half")  # a write whose process is gone
     (tmp_path / f"best.pt.{os.getpid()}.tmp").write_bytes(b"ours")  # this process's: kept

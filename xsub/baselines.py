@@ -1008,7 +1008,7 @@ def _compare_report(done: Mapping) -> str:
             if best:
                 lines.append(f"\n{set_name}: model - best baseline ({best['best_baseline']}) = {best['difference']:+.4f}"
                              f", p = {best['p']:.3g} (one-sided, for {best['better']}; block swaps), "
-                             f"{best['parcels_q05']} parcels with q < 0.05")
+                             f"{best['parcels_q05']} parcel{'s' * (best['parcels_q05'] != 1)} with q < 0.05")
             draws = [t["draws"] for t in (best or {}, *tests["vs_loo_mean"].values()) if "draws" in t]
             if draws and min(draws) < NULL_DRAWS:  # every swap pattern once: an exact test, as fine as its patterns
                 smallest = 1 / (min(draws) + 1)

@@ -226,8 +226,9 @@ def check_run_data(run_dir: str | os.PathLike, runs: Mapping[str, object], sourc
     if (run_dir / "best.pt").is_file():
         args = load_checkpoint(run_dir / "best.pt")["model_args"]
         if (n_subjects, n_parcels) != (args["n_subjects"], args["n_parcels"]):
-            raise ValueError(f"{source} has {n_parcels} parcels per TR and {n_subjects} subjects; the model in {run_dir} "
-                             f"was trained on {args['n_parcels']} parcels and {args['n_subjects']} subjects: use data of "
+            raise ValueError(f"{source} has {n_parcels} parcel{'s' * (n_parcels != 1)} per TR and {n_subjects} subjects; "
+                             f"the model in {run_dir} was trained on {args['n_parcels']} parcels and "
+                             f"{args['n_subjects']} subjects: use data of "
                              f"the same subjects in the same parcellation.")
 
 # %% ../nbs/10_experiment.ipynb #b4b60373

@@ -161,7 +161,7 @@ def _log_line(row: dict, n_epochs: int) -> str:
     "One line per epoch: loss, per-subject val r, time, throughput (and GPU memory)."
     start = row.get("start", {})
     kernel = f", a {len(start['skip_kernel'])}-tap skip kernel" if start.get("skip_kernel") else ""
-    begin = (f"closed form ({start.get('encoder', 'shared')} encoders, {start.get('dim', '?')} dims, alpha "
+    begin = (f"closed form ({start.get('encoder', 'shared')} encoders, {start.get('dim', '?')} dim{'s' * (start.get('dim') != 1)}, alpha "
              f"{start.get('alpha', 0):g}{kernel})" if start.get("init") == "closed-form" else "untrained (leave-one-out mean)")
     parts = [f"epoch {row['epoch']:>2}/{n_epochs}", f"loss {row['train_loss']:.4f}" if row["train_loss"] is not None
              else begin]
@@ -300,7 +300,9 @@ def prepare_run_folder(out_dir: Path, config: TrainConfig | None, resumed_from: 
     if resumed_from is not None and not (out_dir / "best.pt").is_file():  # resumed into a new folder
         best_path = Path(resumed_from).with_name("best.pt")  # bring the best along
         if not best_path.is_file():
-            raise FileNotFoundError(f"{best_path} is missing: resuming from {resumed_from} needs its run's best.pt.")
+            raise FileNotFoundError(f"{best_path} is missing: resuming from {resumed_from} needs its run's best.pt (the "
+                                    f"best model so far). Restore it, or train again (xsub_train --out-dir {out_dir} "
+                                    f"--overwrite, with the run's settings).")
         with atomic_write(out_dir / "best.pt") as tmp:
             shutil.copyfile(best_path, tmp)
     if config is not None:
