@@ -71,10 +71,13 @@ def test_shared_structure_is_learned(tmp_path):
 
 
 def test_runs_given_in_memory_that_cannot_be_read_are_refused_by_what_is_wrong(tmp_path):
-    "Runs of different subject counts (one run's extra subject was dropped in silence), no runs, a bare array, no numbers."
+    "Runs of different subject or parcel counts (one run's extra subject was dropped in silence), no runs, a bare array, no numbers."
     config = TrainConfig(out_dir=str(tmp_path / "run"), **QUICK)
     with pytest.raises(ValueError, match=r"different numbers of subjects \('a': 3, 'b': 4\)"):
         run_experiment(config, runs={"a": movie(0, n_subjects=3), "b": movie(1, n_subjects=4)}, figures=False)
+    with pytest.raises(ValueError, match=r"different numbers of parcels \('a': \d+, 'b': 7\)") as e:
+        run_experiment(config, runs={"a": movie(0), "b": movie(1)[..., :7]}, figures=False)
+    assert "sub-<label>.h5" not in str(e.value)  # said of arrays, not of files (it named files that do not exist)
     for runs, said in (({}, "got dict (empty)"), (movie(0), "got ndarray"),
                        ({"a": movie(0) > 0}, "runs {'a': 'bool'}: expected numbers"),  # a mask, not BOLD (was read as 0/1)
                        ({"a": movie(0).astype(str)}, "expected numbers")):  # text (was read as numbers in silence)

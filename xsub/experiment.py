@@ -146,6 +146,11 @@ def runs_as_read(config: TrainConfig, runs: Mapping[str, object]) -> Runs:
         raise ValueError(f"runs hold different numbers of subjects ({', '.join(f'{n!r}: {c}' for n, c in counts.items())}): "
                          f"every run must stack the same subjects in the same order on its first axis (leave out "
                          f"the runs some subjects lack, or the subjects that lack runs).")
+    parcels = {name: np.shape(x)[2] for name, x in runs.items()}  # parcels per run
+    if len(set(parcels.values())) > 1:
+        raise ValueError(f"runs hold different numbers of parcels ({', '.join(f'{n!r}: {p}' for n, p in parcels.items())}): "
+                         f"every run must hold the same parcels, in the same order, on its last axis (one "
+                         f"parcellation for every run; leave out a run that is not one).")
     subjects = run_subjects(runs)
     per_subject = {s: {name: np.asarray(x[:])[i] for name, x in runs.items()} for i, s in enumerate(subjects)}
     return align_runs(per_subject, zscore=config.zscore, on_nonfinite=config.on_nonfinite)  # {run: (S, T, P)}
