@@ -5,7 +5,7 @@ On random windows of the training parts of Sherlock and QTAB (`xsub_train`'s spl
 window's subjects read half a window later (another part of the film, as a swap of runs would give them): named by
 `split_groups`, by the time-locking test (`unlocked_subjects`), or by neither. Prints one line per cell.
 
-    python benchmarks/bench_groups.py               # 40 windows per cell, about 3 minutes
+    python benchmarks/bench_groups.py               # 40 windows per cell, about a minute
     python benchmarks/bench_groups.py --windows 5   # quick
 """
 import argparse
