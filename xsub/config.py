@@ -17,8 +17,6 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
-import scipy.cluster.hierarchy
-import scipy.spatial.distance
 import torch
 
 from .cli import CommandParser, HelpFormatter, UsageError, spell_flags
@@ -633,6 +631,8 @@ def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: in
     `GROUP_RATIO` times its pairs within (mean r over parcels). The candidates are the clusters of average linkage on
     1 - r (scipy), the largest first, but those inside a side of a split found; the smaller side of each split is the
     group. Subjects in `skip` (already said to be out of step) are left out."""
+    from scipy.cluster.hierarchy import linkage  # here, not above: 0.5 s to import, and every command imports xsub
+    from scipy.spatial.distance import squareform
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
     tested = np.setdiff1d(np.arange(len(x)), list(skip))  # (S',) the subjects tested
     if len(tested) < 4 or x.shape[1] < min_trs or far_shifts(x.shape[1], min_shift).sum() < MIN_SHIFTS:
@@ -642,8 +642,7 @@ def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: in
     flat = zscore_run(x.copy()).reshape(n, -1)  # (S', T P), every parcel z-scored
     pair_r = flat @ flat.T / flat.shape[1]  # (S', S') mean r over parcels of every two subjects
     del flat
-    tree = scipy.cluster.hierarchy.linkage(
-        scipy.spatial.distance.squareform(np.clip(1 - pair_r, 0, None), checks=False), "average")  # (S' - 1, 4)
+    tree = linkage(squareform(np.clip(1 - pair_r, 0, None), checks=False), "average")  # (S' - 1, 4)
     clusters = [[i] for i in range(n)]
     for a, b, _, _ in tree:  # cluster n + k merges rows a and b
         clusters.append(clusters[int(a)] + clusters[int(b)])

@@ -30,7 +30,6 @@ from .evaluate import (NULL_DRAWS, SWAP_BLOCK_TRS, _subject, evaluate, leave_one
                            parcel_significance, save_predictions, score_methods, significance_columns,
                            significance_counts, write_results)
 from .train import barrier, distributed, fit_model, init_distributed, load_checkpoint, load_model, passed_over, training_note
-from .plotting import parcel_labels
 
 # %% auto #0
 __all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
@@ -329,6 +328,7 @@ def _train_and_write(config: TrainConfig, train_runs: Mapping, val_sets: Mapping
              "atlas_named": atlas_named,  # the data named Schaefer's 1000 parcels (the Algonauts layout): xsub_predict
              "train_signatures": {name: run_signature(run).round(8).tolist() for name, run in train_runs.items()}}
     n_parcels = np.shape(next(iter(train_runs.values())))[2]
+    from xsub.plotting import parcel_labels  # here, not above: matplotlib and nilearn take 1 s to import
     labels = parcel_labels(download=download, warn=not figures) if n_parcels == 1000 else None  # fetched once
     columns = {name: significance_columns(tests) for name, tests in tests_by_set.items()}
     paths = write_results(out_dir, scores_by_set, subjects, labels, extra, columns)
@@ -635,6 +635,7 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
                         "parcels_out_of_order": [[_subject(data.subjects[i]), name] for name, i, _, _ in misordered],
                         "swaps_testable": not one_encoder(model)},
              "significance": {set_name: {"q_below": 0.05, "parcels": significance_counts(tests, subjects=data.subjects)}}}
+    from xsub.plotting import parcel_labels  # here, not above: matplotlib and nilearn take 1 s to import
     labels = parcel_labels() if n_parcels == 1000 else None  # the atlas's names when it is on disk
     with run_lock(out_dir):
         paths = write_results(out_dir, {set_name: scores}, data.subjects, labels, extra,

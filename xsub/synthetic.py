@@ -16,8 +16,6 @@ from pathlib import Path
 
 import h5py
 import numpy as np
-from nilearn.glm.first_level import glover_hrf
-from scipy.signal import lfilter
 from threadpoolctl import threadpool_limits
 from tqdm.auto import tqdm
 
@@ -117,6 +115,7 @@ def smooth_drive(rng: np.random.Generator, n_trs: int, rank: int, smooth_trs: fl
 # %% ../nbs/03_synthetic.ipynb #d54cc76f
 def shifted_hrf(onset_s: float, tr: float = TR) -> np.ndarray:
     "Glover HRF `(HRF_TRS,)` sampled at the TR, delayed by `onset_s` seconds (negative: earlier), unit sum."
+    from nilearn.glm.first_level import glover_hrf  # here, not above: 1.4 s to import, and every command imports xsub
     oversampling = 50
     hrf = glover_hrf(tr, oversampling=oversampling, time_length=32.0, onset=onset_s)[::oversampling][:HRF_TRS]
     return hrf / hrf.sum()
@@ -181,6 +180,7 @@ def ar2_std(ar: tuple[float, float]) -> float:
 
 def subject_noise(cfg: SyntheticConfig, seed: int, subject: int, run: str, n_trs: int, params: dict) -> np.ndarray:
     "Noise `(n_trs, P)` float32 of one subject's run: structured AR(2) low-rank + white + slow drift, centred."
+    from scipy.signal import lfilter  # here, not above: 0.5 s to import, and every command imports xsub
     rng = named_rng(seed, "noise", subject, run)
     burn = 100  # let the AR(2) process reach its stationary state
     n_parcels = params["noise_loadings"].shape[1]
