@@ -625,8 +625,8 @@ MIN_GROUP_TRS = 150  # shorter runs are not tested: groups of few real subjects 
 
 def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: int = MIN_GROUP_TRS,
                  min_shift: int = 10) -> list[tuple[list[int], list[int], float, float, float]]:
-    """(members, the others, r within, r across, p) of each group of 2 or more subjects of `run` (S, T, P) that follows its own
-    signal: its members time-locked with each other (p < `GROUP_LOCKED_P`), its average no better time-locked with the
+    """(members, the others, r within, r across, p) of each group of 2 or more subjects of `run` (S, T, P) that follows
+    its own signal: its members time-locked with each other (p < `GROUP_LOCKED_P`), its average no better time-locked with the
     other subjects' than at a quarter or more of the far circular shifts (p >= `UNLOCKED_P`), and its pairs across below
     `GROUP_RATIO` times its pairs within (mean r over parcels). The candidates are the clusters of average linkage on
     1 - r (scipy), the largest first, but those inside a side of a split found; the smaller side of each split is the
@@ -680,7 +680,8 @@ def warn_split_groups(runs: Mapping[str, object], what: str = "training runs",
         return found
     labels = run_subjects(runs)
     named = lambda group: (", ".join(_sub(labels[i]) for i in group[:-1]) + f" and {_sub(labels[group[-1]])}"
-                           if len(group) <= 6 else ", ".join(_sub(labels[i]) for i in group[:5]) + f" and {len(group) - 5} more")
+                           if len(group) <= 6 else
+                           ", ".join(_sub(labels[i]) for i in group[:5]) + f" and {len(group) - 5} more")
     said = "; ".join(f"{named(group)} in {name} follow each other (r = {within:.3f}) and not the other {len(others)}"
                      + (f", {named(others)}" if len(others) <= 6 else "") + f" (r = {across:.3f} across; {p:.0%} of the "
                      f"circular time shifts between the two groups' averages reach their r as recorded)"
@@ -702,7 +703,7 @@ def warn_out_of_step(runs: Mapping[str, object], what: str = "training runs", se
     unlocked = warn_unlocked(runs, what)
     known = {(name, i) for name, i, _, _ in unlocked}
     grouped = warn_split_groups(runs, what, known)
-    known |= {(name, i) for name, group, *_ in grouped for i in group}  # the larger side is in step with the others
+    known |= {(name, i) for name, group, *_ in grouped for i in group}  # the groups named; their others stay tested
     return unlocked, grouped, warn_misordered(runs, what, known=known, seed=seed)
 
 
