@@ -376,7 +376,7 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
 def test_xsub_predict_tests_time_locking_in_the_models_space_and_names_swapped_and_misordered_subjects(env, tmp_path):
     """Brains that are each their own rotation of one response: parcel by parcel every subject looks out of step, in
     the trained model's shared space none is; two subjects' files swapped are named, as a pair, and nobody else; one
-    subject's parcels in another order are named, alone."""
+    subject's parcels in another order are named, alone; two subjects with another part of the run, as a group."""
     from xsub.baselines import rotated_responses
     data, _ = rotated_responses(n_subjects=5, n_trs=900, n_parcels=40, noise=1.0, seed=2)  # (S, T, P)
     runs = {f"run-{k + 1}": data[:, 300 * k:300 * (k + 1)] for k in range(3)}
@@ -410,6 +410,16 @@ def test_xsub_predict_tests_time_locking_in_the_models_space_and_names_swapped_a
     assert "sub-03 in run-3" in named and not any(f"sub-0{k}" in named for k in (1, 2, 4, 5)), named
     checks = json.loads((tmp_path / "shuffled" / "metrics.json").read_text())["checks"]
     assert checks["parcels_out_of_order"] == [["sub-03", "run-3"]] and checks["swapped"] == [], checks
+    assert checks["groups"] == [], checks
+    moved = save_runs({n: np.concatenate([x[:3], np.roll(x[3:], 150, axis=1)]) if n == "run-3" else x
+                       for n, x in runs.items()}, tmp_path / "moved", labels)  # sub-04, sub-05: another part of run-3
+    r = predict(moved, "moved")  # each one's others hold its partner: no check named them before the group test
+    assert r.returncode == 0 and "Subjects in groups that follow different signals, in the model's shared space" in (
+        r.stderr), r.stderr
+    assert "sub-04 and sub-05 in run-3 follow each other" in r.stderr, r.stderr
+    checks = json.loads((tmp_path / "moved" / "metrics.json").read_text())["checks"]
+    assert checks["groups"] == [[["sub-04", "sub-05"], "run-3"]], checks
+    assert checks["not_time_locked"] == checks["swapped"] == checks["parcels_out_of_order"] == [], checks
 
 
 def test_a_run_refused_on_its_data_claims_nothing_and_the_retry_runs(env, tmp_path):

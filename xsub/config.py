@@ -670,10 +670,11 @@ def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: in
     return found
 
 
-def warn_split_groups(runs: Mapping[str, object], what: str = "training runs",
-                      known: set | frozenset = frozenset()) -> list[tuple[str, list[int], list[int], float, float, float]]:
+def warn_split_groups(runs: Mapping[str, object], what: str = "training runs", known: set | frozenset = frozenset(),
+                      where: str = "parcel by parcel") -> list[tuple[str, list[int], list[int], float, float, float]]:
     """Warn (`SplitGroupsWarning`, one for all) of the `split_groups` of each run of `runs`, `what` they are, leaving
-    out the subjects already warned of (`known`: (run, subject index) pairs); returns (run, *group) for each."""
+    out the subjects already warned of (`known`: (run, subject index) pairs); returns (run, *group) for each. `where`:
+    the space the runs are in (a model's latents: "in the model's shared space")."""
     found = [(name, *group) for name, run in runs.items()
              for group in split_groups(run, skip=[i for n, i in known if n == name])]
     if not found:
@@ -687,7 +688,7 @@ def warn_split_groups(runs: Mapping[str, object], what: str = "training runs",
                      f"circular time shifts between the two groups' averages reach their r as recorded)"
                      for name, group, others, within, across, p in found[:8])
     said += f"; and {len(found) - 8} more" if len(found) > 8 else ""
-    warnings.warn(f"Subjects in groups that follow different signals, in the {what}: {said}. Each group follows its own "
+    warnings.warn(f"Subjects in groups that follow different signals, {where}, in the {what}: {said}. Each group follows its own "
                   f"members and not the other subjects. Runs swapped or named differently for some subjects (another "
                   f"episode, another start), or parcels in another order for them? Each subject's leave-one-out mean "
                   f"mixes the groups, so every r is lower for it: check which run each group's files hold, or train "

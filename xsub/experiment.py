@@ -24,7 +24,7 @@ from .data import (H5Run, NonFiniteError, Runs, align_runs, file_subject, is_sub
                        run_subjects, subject_files, zscore_run)
 from .config import (TrainConfig, check_data, config_changes, config_parser, data_root, is_algonauts, load_data,
                          receptive_field, resolve_device, split_data, warn_misordered, warn_out_of_step,
-                         warn_unlocked, with_default_split)
+                         warn_split_groups, warn_unlocked, with_default_split)
 from .models import predict_runs
 from .evaluate import (NULL_DRAWS, SWAP_BLOCK_TRS, _subject, evaluate, leave_one_out_predictions,
                            parcel_significance, save_predictions, score_methods, significance_columns,
@@ -546,8 +546,9 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     progress : a progress bar while reading.
 
     Before predicting it warns of runs the model trained on (`trained_runs`), of subjects out of step in the model's
-    shared space (`warn_unlocked`), of two subjects' data under each other's names (`warn_swapped`) and of a subject
-    whose parcels do not match the model's (`warn_misordered`); metrics.json lists what each check found under "checks".
+    shared space (`warn_unlocked`), of two subjects' data under each other's names (`warn_swapped`), of groups of
+    subjects that follow different signals there (`warn_split_groups`) and of a subject whose parcels do not match the
+    model's (`warn_misordered`); metrics.json lists what each check found under "checks".
 
     Returns
     -------
@@ -609,6 +610,8 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     unlocked = warn_unlocked(latents, f"runs of {data_root}", where="in the model's shared space")  # as it aligns them
     swapped = warn_swapped(model, data, f"runs of {data_root}", latents)
     warned = {(name, i) for name, i, _, _ in unlocked} | {(name, k) for name, i, j, _, _ in swapped for k in (i, j)}
+    grouped = warn_split_groups(latents, f"runs of {data_root}", warned, where="in the model's shared space")
+    warned |= {(name, i) for name, group, *_ in grouped for i in group}
     misordered = warn_misordered(data, f"runs of {data_root}", "in the model's shared space",
                                  functools.partial(run_latents, model), latents, warned, config.seed)
     trained = trained_runs(run_dir, data, data_root)
@@ -633,6 +636,7 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
                                                              + [name] for name, i, j, _, _ in swapped],
                         "not_time_locked": [[_subject(data.subjects[i]), name] for name, i, _, _ in unlocked],
                         "parcels_out_of_order": [[_subject(data.subjects[i]), name] for name, i, _, _ in misordered],
+                        "groups": [[[_subject(data.subjects[i]) for i in group], name] for name, group, *_ in grouped],
                         "swaps_testable": not one_encoder(model)},
              "significance": {set_name: {"q_below": 0.05, "parcels": significance_counts(tests, subjects=data.subjects)}}}
     from xsub.plotting import parcel_labels  # here, not above: matplotlib and nilearn take 1 s to import
