@@ -356,3 +356,21 @@ def test_ridge_pca_is_cut_to_what_the_data_hold():
     with pytest.warns(UserWarning, match=r"n_components=64 is more than .* \(400 TRs x 40 parcels side by side\): 40 used"):
         model = RidgeFIR(progress=False).fit(runs)
     assert model.n_components_ == 40 and model.predict(runs)["a"].shape == (3, 200, 20)
+
+
+def test_baselines_refuse_to_predict_other_subjects_or_parcels():
+    """From the fourth robustness sweep: FunctionalAlignment fitted on 5 subjects and given 4 paired each one's data with
+    another's map (r -0.09 where its own give 0.63), in silence; RidgeFIR given another count dropped or mixed subjects."""
+    from xsub.baselines import FunctionalAlignment, RidgeFIR, rotated_responses
+    data, _ = rotated_responses(n_subjects=5, n_trs=600, n_parcels=20, seed=0)
+    train, held = {"a": data[:, :400]}, {"b": data[:, 400:]}
+    for model in (FunctionalAlignment("procrustes", pieces=(1,), alphas=(0.0,), progress=False), RidgeFIR(progress=False)):
+        model.fit(train)
+        assert model.predict(held)["b"].shape == (5, 200, 20)
+        name = type(model).__name__
+        with pytest.raises(ValueError, match=rf"{name}.predict: runs of 4 subjects x 20 parcels; it was fitted on 5 x 20"):
+            model.predict({"b": data[1:, 400:]})
+        with pytest.raises(ValueError, match=rf"{name}.predict: runs of 5 subjects x 10 parcels"):
+            model.predict({"b": data[:, 400:, :10]})
+    with pytest.raises(ValueError, match="RidgeFIR needs at least 2 subjects"):
+        RidgeFIR(progress=False).fit({"a": data[:1]})

@@ -403,3 +403,22 @@ def test_a_parcel_flat_in_one_run_of_a_subject_is_warned_of_and_one_flat_everywh
     per_subject[2]["a"][:, 1] = per_subject[2]["b"][:, 1] = 0.0  # flat in every run: no r, said where it is scored
     with pytest.warns(UserWarning, match=r"constant in some runs of a subject, not in its others: sub-03 b: parcel 5\. "):
         align_runs(per_subject, zscore=True)
+
+
+def test_scoring_refuses_predictions_of_another_shape(tmp_path):
+    """A (1, T, P) prediction was scored against every subject (broadcast); a (T, P) run was taken for T subjects by the
+    leave-one-out mean and by save_predictions (a file of 400 'subjects'). Now each is refused, naming the shapes."""
+    from xsub.data import score_runs
+    from xsub.evaluate import leave_one_out_predictions, save_predictions
+    run = np.random.default_rng(0).standard_normal((4, 100, 5)).astype(np.float32)
+    loo = leave_one_out_predictions({"a": run})
+    assert score_runs(loo, {"a": run}).shape == (4, 5)
+    with pytest.raises(ValueError, match=r"data of shape \(4, 100, 5\) and a prediction of shape \(1, 100, 5\)"):
+        score_runs({"a": loo["a"][:1]}, {"a": run})
+    with pytest.raises(ValueError, match=r"run 'a' has data of shape \(4, 100, 5\) and no prediction"):
+        score_runs({}, {"a": run})
+    with pytest.raises(ValueError, match=r"runs \{'a': \(100, 5\)\}; expected \(subjects >= 2, TRs, parcels\)"):
+        leave_one_out_predictions({"a": run[0]})
+    with pytest.raises(ValueError, match=r"predictions \{'a': \(100, 5\)\}"):
+        save_predictions({"a": run[0]}, tmp_path / "never.h5")
+    assert not list(tmp_path.iterdir())

@@ -472,3 +472,17 @@ def test_a_missing_atlas_is_one_short_line(tmp_path, monkeypatch, capsys):
     with pytest.raises(FileNotFoundError) as err:  # asked for the atlas in Python: the files it needs, too
         load_atlas(empty)
     assert fetch in str(err.value) and schaefer_file_names(2)[1] in str(err.value) and "download=True" in str(err.value)
+
+
+@needs_atlas
+def test_surface_maps_refuse_a_map_of_another_length_and_take_any_subject_label():
+    """From the fourth robustness sweep: 1200 values were drawn from the first 1000 in silence, 400 failed inside the
+    drawing (IndexError); subject labels as metrics.json gives them ('sub-01') failed on int()."""
+    from xsub.plotting import plot_subject_maps, plot_surface_map
+    atlas, rng = load_atlas(), np.random.default_rng(0)
+    for n in (1200, 400):
+        with pytest.raises(ValueError, match=rf"values must have shape \(1000,\), one per parcel in atlas order, got \({n},\)"):
+            plot_surface_map(rng.uniform(0, 0.5, n), atlas)
+    fig = plot_subject_maps(rng.uniform(0, 0.5, (2, 1000)), atlas, subjects=["sub-01", 2])
+    assert [t.get_text().split("\n")[0] for t in fig.texts[:2]] == ["sub-01", "sub-02"]
+    plt.close(fig)

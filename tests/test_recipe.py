@@ -1,4 +1,5 @@
 "The training recipe: choices made inside the training data only, and never worse than doing nothing."
+import dataclasses
 import json
 import re
 
@@ -84,3 +85,29 @@ def test_runs_given_in_memory_that_cannot_be_read_are_refused_by_what_is_wrong(t
         with pytest.raises(ValueError, match=re.escape(said)):
             run_experiment(config, runs=runs, figures=False)
     assert not (tmp_path / "run").exists() or not any((tmp_path / "run").iterdir())
+
+
+def test_python_route_mistakes_are_refused_by_name(tmp_path):
+    """From the fourth robustness sweep (the Python API): a Runs whose labels do not match its subject axis (a subject's
+    data dropped, or relabelled); subjects= with runs given in memory (it was checked against the built-in set);
+    a Path for out_dir (a JSON error at the end of the run); a field of the wrong type (a TypeError deep inside)."""
+    import pathlib
+    from xsub.data import Runs
+    with pytest.raises(ValueError, match=r"Runs: 3 subject labels, but run\(s\) \{'a': \(6, 500, 40\)\}"):
+        Runs({"a": movie(0)}, [1, 2, 3])
+    with pytest.raises(ValueError, match=r"name a subject twice"):
+        Runs({"a": movie(0)}, [1, 1, 2, 3, 4, 5])
+    config = TrainConfig(out_dir=str(tmp_path / "run"), **QUICK)
+    with pytest.raises(ValueError, match=r"subjects=\(1, 2\): TrainConfig.subjects chooses among"):
+        run_experiment(dataclasses.replace(config, subjects=(1, 2)), runs={"a": movie(0)}, figures=False)
+    assert not (tmp_path / "run").exists()
+    as_path = TrainConfig(out_dir=pathlib.Path(tmp_path / "p"), data_root=pathlib.Path("/data"), subjects="sub-01",
+                          val_runs=["r2"], embed_dim=np.int64(16))
+    assert (as_path.out_dir, as_path.data_root, as_path.subjects, as_path.val_runs) == (
+        str(tmp_path / "p"), "/data", ("sub-01",), ("r2",))  # a Path as text, one name as a one-name tuple
+    assert type(as_path.embed_dim) is int and json.loads(json.dumps(as_path.to_dict()))["embed_dim"] == 16
+    for wrong, said in ((dict(embed_dim="32"), "embed_dim='32'): expected a whole number"),
+                        (dict(kernel_size=7.5), "expected a whole number"), (dict(zscore="no"), "expected True or False"),
+                        (dict(subjects=3), "subjects=(3,) for that one alone"), (dict(lr=True), "expected a number")):
+        with pytest.raises(TypeError, match=re.escape(said)):
+            TrainConfig(**wrong)

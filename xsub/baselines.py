@@ -46,13 +46,14 @@ from .experiment import _data_summary, checked_data, run_experiment, stored_conf
 
 # %% auto #0
 __all__ = ['ALIGNMENT_METHODS', 'BASELINES', 'DATA_FIELDS', 'LeaveOneOutMean', 'ridge_weights', 'grouped_cv_alphas',
-           'fold_summaries', 'held_out_sse', 'extra_blas_single_threaded', 'himalaya_backend', 'RidgeFIR',
-           'brainiak_available', 'SharedResponse', 'nearest_orthogonal', 'RegularizedProcrustes', 'StableDetSRM',
-           'piece_labels', 'global_numpy_seed', 'FunctionalAlignment', 'rotated_responses', 'default_baselines',
-           'peak_memory', 'fit_baselines', 'compare_baselines', 'comparison_table', 'repeat_pairs', 'split_half_r',
-           'spearman_brown', 'signal_power', 'cc_max', 'noise_ceilings', 'ceiling_errors', 'plot_against_ceilings',
-           'read_model_scores', 'ceiling_table', 'difference_significance', 'comparison_significance',
-           'plot_comparison', 'check_run_dir', 'compare', 'compare_parser', 'xsub_compare']
+           'fold_summaries', 'held_out_sse', 'extra_blas_single_threaded', 'himalaya_backend', 'runs_shape',
+           'check_fitted_shape', 'RidgeFIR', 'brainiak_available', 'SharedResponse', 'nearest_orthogonal',
+           'RegularizedProcrustes', 'StableDetSRM', 'piece_labels', 'global_numpy_seed', 'FunctionalAlignment',
+           'rotated_responses', 'default_baselines', 'peak_memory', 'fit_baselines', 'compare_baselines',
+           'comparison_table', 'repeat_pairs', 'split_half_r', 'spearman_brown', 'signal_power', 'cc_max',
+           'noise_ceilings', 'ceiling_errors', 'plot_against_ceilings', 'read_model_scores', 'ceiling_table',
+           'difference_significance', 'comparison_significance', 'plot_comparison', 'check_run_dir', 'compare',
+           'compare_parser', 'xsub_compare']
 
 # %% ../nbs/11_baselines.ipynb #59b3018e
 class LeaveOneOutMean:
@@ -206,6 +207,26 @@ def himalaya_backend(device: str = "auto"):
         set_backend(previous, on_error="warn")
 
 
+def runs_shape(runs: Mapping[str, object], who: str) -> tuple[int, int]:
+    "(subjects, parcels) of `runs` `{run: (S, T, P)}`, the same in every run; a `ValueError` naming `who` otherwise."
+    shapes = {name: np.shape(x) for name, x in runs.items()}
+    if not shapes or any(len(s) != 3 for s in shapes.values()) or len({(s[0], s[2]) for s in shapes.values()}) > 1:
+        raise ValueError(f"{who}: runs {shapes or 'none'}; expected {{run: (subjects, TRs, parcels) array}}, the same "
+                         f"subjects and parcels in every run.")
+    first = next(iter(shapes.values()))
+    return first[0], first[2]
+
+
+def check_fitted_shape(model, runs: Mapping[str, object]) -> None:
+    "A `ValueError` unless `runs` hold as many subjects and parcels as `model` was fitted on (its `shape_`)."
+    who = type(model).__name__
+    shape = runs_shape(runs, f"{who}.predict")
+    if shape != model.shape_:
+        raise ValueError(f"{who}.predict: runs of {shape[0]} subjects x {shape[1]} parcels; it was fitted on "
+                         f"{model.shape_[0]} x {model.shape_[1]}. Each subject has its own weights: predict the "
+                         f"subjects it was fitted on, in the same order and parcellation.")
+
+
 def _centred(x) -> np.ndarray:
     "`x (T, P)` minus its mean over time, float32."
     x = np.asarray(x, dtype=np.float32)
@@ -261,7 +282,10 @@ class RidgeFIR:
     def fit(self, runs: Mapping[str, object]) -> RidgeFIR:
         "Fit on training runs `{run: (S, T, P)}`: PCA (if used), then per subject and parcel alpha and weights."
         names = list(runs)
-        n_subjects = np.shape(runs[names[0]])[0]
+        self.shape_ = runs_shape(runs, "RidgeFIR.fit")  # (S, P): predict checks it
+        n_subjects = self.shape_[0]
+        if n_subjects < 2:
+            raise ValueError(f"RidgeFIR needs at least 2 subjects (each is predicted from the others), got {n_subjects}.")
         self.solver_ = self.solver if self.solver != "auto" else "himalaya" if self.features == "pca" else "xsub"
         self.pcas_, self.coef_, self.alpha_, self.alpha_index_ = {}, {}, {}, {}
         for s in tqdm(range(n_subjects), desc="ridge", disable=None if self.progress else True):
@@ -312,6 +336,7 @@ class RidgeFIR:
         "`{run: (S, T, P)}` -> `{run: (S, T, P)}`: each subject from the others' data of the same run."
         if not hasattr(self, "coef_"):
             raise RuntimeError("RidgeFIR.predict before fit: call fit(train_runs) first.")
+        check_fitted_shape(self, runs)
         out = {}
         for name, run in runs.items():
             preds = []
@@ -354,7 +379,8 @@ class SharedResponse:
             raise ImportError(f"SharedResponse needs BrainIAK ({e}): `pip install mpich brainiak` "
                               f"(an MPI library and BrainIAK), or leave the SRM baseline out.") from e
         names = list(runs)
-        n_subjects = np.shape(runs[names[0]])[0]
+        self.shape_ = runs_shape(runs, "SharedResponse.fit")  # (S, P): predict checks it
+        n_subjects = self.shape_[0]
         data = [np.concatenate([np.asarray(runs[n][s], dtype=np.float64) for n in names]).T  # (P, sum T)
                 for s in range(n_subjects)]
         model = (DetSRM if self.deterministic else SRM)(n_iter=self.n_iter, features=self.features, rand_seed=self.seed)
@@ -366,6 +392,7 @@ class SharedResponse:
         "`{run: (S, T, P)}` -> `{run: (S, T, P)}`: the others' shared responses, averaged, in the target's space."
         if not hasattr(self, "maps_"):
             raise RuntimeError("SharedResponse.predict before fit: call fit(train_runs) first.")
+        check_fitted_shape(self, runs)
         out = {}
         for name, run in runs.items():
             x = np.asarray(run, dtype=np.float32)
@@ -494,7 +521,8 @@ class FunctionalAlignment:
     def fit(self, runs: Mapping[str, object]) -> FunctionalAlignment:
         "Choose pieces and alpha (or K) by blocked CV on training runs `{run: (S, T, P)}`, then fit on all of them."
         names = list(runs)
-        n_subjects, _, n_parcels = np.shape(runs[names[0]])
+        self.shape_ = runs_shape(runs, "FunctionalAlignment.fit")  # (S, P): predict checks it
+        n_subjects, n_parcels = self.shape_
         if n_subjects < 2:
             raise ValueError(f"FunctionalAlignment needs at least 2 subjects, got {n_subjects}.")
         lengths = [np.shape(runs[n])[1] for n in names]
@@ -522,6 +550,7 @@ class FunctionalAlignment:
         "`{run: (S, T, P)}` -> `{run: (S, T, P)}`: each subject from the others' data of the same run."
         if not hasattr(self, "maps_"):
             raise RuntimeError("FunctionalAlignment.predict before fit: call fit(train_runs) first.")
+        check_fitted_shape(self, runs)
         return {name: self._predict_joined(self.maps_, [_centred(x) for x in np.asarray(run)])
                 for name, run in runs.items()}
 

@@ -10,6 +10,8 @@ import contextlib
 import dataclasses
 import json
 import math
+import numbers
+import os
 import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
@@ -100,6 +102,30 @@ class TrainConfig:
                                            "every step; xsub_train turns it on, as it owns its process")
     out_dir: str = _knob("outputs/train", "folder for config.json, metrics.jsonl and checkpoints")
     progress: bool = _knob(True, "show progress bars")
+
+    def __post_init__(self):
+        "Paths as text and one name as a one-name tuple; a value of another type is refused, naming its field."
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            value = os.fspath(value) if isinstance(value, os.PathLike) else value  # a Path for data_root or out_dir
+            value = value.item() if isinstance(value, np.generic) else value  # numpy scalars as Python's
+            value = str(value) if isinstance(value, torch.device) else value
+            if f.type == "tuple":
+                if isinstance(value, str) or (f.name == "train_seasons" and isinstance(value, int)
+                                              and not isinstance(value, bool)):
+                    value = (value,)  # one name (or season) alone
+                elif isinstance(value, (list, tuple, np.ndarray)):
+                    value = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
+            one = (f", e.g. {f.name}=({value!r},) for that one alone" if isinstance(value, numbers.Number)
+                   else ", e.g. (1, 2)")
+            expected = {"tuple": (tuple, f"a tuple (or list) of names or numbers{one}"),
+                        "bool": (bool, "True or False"), "int": (numbers.Integral, "a whole number"),
+                        "float": (numbers.Real, "a number"), "str": (str, "text"),
+                        "str | None": ((str, type(None)), "text or None")}.get(f.type)
+            wrong = expected and not isinstance(value, expected[0])
+            if wrong or isinstance(value, bool) and f.type in ("int", "float"):  # True is an int to Python
+                raise TypeError(f"TrainConfig({f.name}={value!r}): expected {expected[1]}.")
+            setattr(self, f.name, int(value) if f.type == "int" else float(value) if f.type == "float" else value)
 
     def model_args(self) -> dict:
         "The model fields, as `CrossSubjectEncoder` keyword arguments."
@@ -493,6 +519,7 @@ def time_locking(run: np.ndarray | object, min_shift: int = 10) -> tuple[np.ndar
     far = far_shifts(n_trs, min_shift)  # (T,)
     r = r_by_shift[:, 0]  # (S,) as recorded
     p = (r_by_shift[:, far] >= r[:, None]).mean(1) if far.sum() >= MIN_SHIFTS else np.full(n_subjects, np.nan)
+    p[np.isnan(r)] = np.nan  # r undefined (NaN in the data): no test, not p = 0
     return r, p
 
 

@@ -421,6 +421,14 @@ class Runs(dict):
     def __init__(self, runs: Mapping, subjects: Sequence, alignment: Alignment | None = None):
         super().__init__(runs)
         self.subjects, self.alignment = tuple(subjects), alignment
+        if len(set(self.subjects)) < len(self.subjects):
+            raise ValueError(f"Runs: the subjects {list(self.subjects)} name a subject twice; give one label per "
+                             f"subject, in the order of the runs' first axis.")
+        odd = {name: np.shape(x) for name, x in self.items() if len(np.shape(x)) < 1 or np.shape(x)[0] != len(self.subjects)}
+        if odd:  # a label short, or one too many, would drop a subject's data or give it another's name
+            raise ValueError(f"Runs: {len(self.subjects)} subject labels, but run(s) {odd}: expected each run "
+                             f"(subjects, TRs, parcels) with {len(self.subjects)} subjects on its first axis, one label "
+                             f"per subject, in order.")
 
     @property
     def dropped(self) -> dict[str, str]:
@@ -756,6 +764,12 @@ def pearson_r(pred, target, dim: int = 0):
 def score_runs(predictions: Mapping[str, np.ndarray], runs: Mapping[str, object]) -> np.ndarray:
     "Pearson r per subject and parcel `(S, P)` over the runs laid end to end: two passes, one run in memory at a time."
     names = list(runs)
+    for name in names:  # a prediction of another shape would broadcast (one subject's against all) or score in silence
+        shape = np.shape(predictions[name]) if name in predictions else None
+        if len(np.shape(runs[name])) != 3 or shape != np.shape(runs[name]):
+            raise ValueError(f"score_runs: run {name!r} has data of shape {np.shape(runs[name])} and "
+                             + (f"a prediction of shape {shape}" if shape is not None else "no prediction")
+                             + ": expected a prediction of the data's (subjects, TRs, parcels) shape for every run.")
     n_trs = sum(np.shape(runs[n])[1] for n in names)
 
     def run_pair(name: str) -> tuple[np.ndarray, np.ndarray]:  # (S, T, P) each, float64

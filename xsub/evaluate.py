@@ -36,6 +36,9 @@ __all__ = ['MIN_SCORED_TRS', 'NULL_DRAWS', 'SWAP_BLOCK_TRS', 'leave_one_out_pred
 # %% ../nbs/07_evaluate.ipynb #8d025ef9
 def leave_one_out_predictions(runs: Mapping[str, object]) -> dict[str, np.ndarray]:
     "The zero-parameter baseline: each subject's whole run predicted by the mean of the other subjects, same parcel."
+    odd = {name: np.shape(run) for name, run in runs.items() if len(np.shape(run)) != 3 or np.shape(run)[0] < 2}
+    if odd:
+        raise ValueError(f"leave_one_out_predictions: runs {odd}; expected (subjects >= 2, TRs, parcels) arrays.")
     return {name: leave_one_out_mean(torch.as_tensor(np.asarray(run, dtype=np.float32)), dim=0).numpy()  # (S, T, P)
             for name, run in runs.items()}
 
@@ -132,9 +135,11 @@ def summarize(scores: Mapping[str, np.ndarray], subjects: Sequence | None = None
     if undefined.any():
         where = "; ".join(f"{_subject(s)}: {n} (parcels {', '.join(map(str, np.flatnonzero(u)[:5] + 1))}"
                           f"{', ...' if n > 5 else ''})" for s, u, n in zip(subjects, undefined, undefined.sum(1)) if n)
-        warnings.warn(f"r is undefined for {int(undefined.sum())} of {undefined.size} subject-parcel pairs ({where}): "
-                      f"the data or a prediction is constant there over the scored TRs (a parcel without signal), so "
-                      f"the tables hold NaN and every mean leaves them out.", stacklevel=2)
+        methods = [m for m, r in scores.items() if np.isnan(r).any()]
+        warnings.warn(f"r is undefined for {int(undefined.sum())} of {undefined.size} subject-parcel pairs ({where}; "
+                      f"for {', '.join(methods)}): the data or a prediction is constant there over the scored TRs (a "
+                      f"parcel without signal), or holds NaN, so the tables hold NaN and each method's mean leaves "
+                      f"its own out.", stacklevel=2)
     if "oracle" in summary:
         for method, entry in summary.items():
             if method != "oracle":
@@ -182,6 +187,9 @@ def write_results(out_dir: str | os.PathLike, scores_by_set: Mapping[str, Mappin
 # %% ../nbs/07_evaluate.ipynb #57f382a6
 def submission(predictions: Mapping[str, np.ndarray], subjects: Sequence | None = None) -> dict[str, dict[str, np.ndarray]]:
     "The Algonauts 2025 submission layout `{'sub-0X': {run: (T, P) float32}}` of `{run: (S, T, P)}` predictions."
+    odd = {name: np.shape(pred) for name, pred in predictions.items() if len(np.shape(pred)) != 3}
+    if odd or not predictions:
+        raise ValueError(f"submission: predictions {odd or 'none'}; expected {{run: (subjects, TRs, parcels) array}}.")
     subjects = subject_ids(subjects, len(next(iter(predictions.values()))))
     return {_subject(s): {name: np.asarray(pred[i], dtype=np.float32) for name, pred in predictions.items()}
             for i, s in enumerate(subjects)}
@@ -193,15 +201,16 @@ def save_predictions(predictions: Mapping[str, np.ndarray], path: str | os.PathL
     path = Path(path)
     if path.suffix not in (".h5", ".npy"):
         raise ValueError(f"save_predictions: {path} must end in .h5 or .npy (the Algonauts submission layout)")
+    layout = submission(predictions, subjects)  # {subject: {run: (T, P)}}, checked before any file is opened
     with atomic_write(path) as tmp:
         if path.suffix == ".h5":
             with h5py.File(tmp, "w") as f:
-                for subject, runs in submission(predictions, subjects).items():
+                for subject, runs in layout.items():
                     for name, pred in runs.items():
                         f.create_dataset(f"{subject}/{name}", data=pred)  # (T, P)
         else:
             with open(tmp, "wb") as f:
-                np.save(f, submission(predictions, subjects), allow_pickle=True)
+                np.save(f, layout, allow_pickle=True)
     return path
 
 # %% ../nbs/07_evaluate.ipynb #ef6edf46

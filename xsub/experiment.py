@@ -34,10 +34,10 @@ from .train import barrier, distributed, fit_model, init_distributed, load_check
 # %% auto #0
 __all__ = ['RUN_FILES', 'PREDICT_FILES', 'SWAP_MARGIN', 'MIN_SWAP_TRS', 'run_files', 'check_run_folder', 'stored_config',
            'run_signature', 'same_signature', 'copied_runs', 'AtlasAssumedWarning', 'warn_atlas_assumed',
-           'runs_as_read', 'read_data', 'checked_data', 'changed_training_runs', 'trained_subjects', 'check_run_data',
-           'run_experiment', 'exact_tests_text', 'train_parser', 'xsub_train', 'run_latents', 'encoder_fit',
-           'SwappedSubjectsWarning', 'one_encoder', 'swapped_subjects', 'warn_swapped', 'trained_runs',
-           'predict_folder', 'xsub_predict']
+           'runs_as_read', 'refuse_subjects_for_runs', 'read_data', 'checked_data', 'changed_training_runs',
+           'trained_subjects', 'check_run_data', 'run_experiment', 'exact_tests_text', 'train_parser', 'xsub_train',
+           'run_latents', 'encoder_fit', 'SwappedSubjectsWarning', 'one_encoder', 'swapped_subjects', 'warn_swapped',
+           'trained_runs', 'predict_folder', 'xsub_predict']
 
 # %% ../nbs/10_experiment.ipynb #b8fc9976
 RUN_FILES = ("config.json", "metrics.json", "metrics.jsonl", "parcels.csv", "best.pt", "last.pt", "selection")
@@ -155,6 +155,15 @@ def runs_as_read(config: TrainConfig, runs: Mapping[str, object]) -> Runs:
     return align_runs(per_subject, zscore=config.zscore, on_nonfinite=config.on_nonfinite)  # {run: (S, T, P)}
 
 
+def refuse_subjects_for_runs(config: TrainConfig, runs: Mapping[str, object] | None) -> None:
+    "A `ValueError` where `config.subjects` is set and `runs` are given: the subjects choose among files, not arrays."
+    if runs is not None and config.subjects:
+        raise ValueError(f"subjects={tuple(config.subjects)}: TrainConfig.subjects chooses among the subjects of the data "
+                         f"a config names; runs given in memory are used whole. Pass only the subjects you want (e.g. "
+                         f"Runs({{name: x[[0, 2]] for name, x in runs.items()}}, [labels of those two])), and leave "
+                         f"subjects empty.")
+
+
 def read_data(config: TrainConfig, runs: Mapping[str, object] | None = None,
               download: bool = True) -> tuple[Runs, dict[str, Runs]]:
     "(training runs, {set: runs}) of the data the config names (`load_data`), or of `runs` read as files are and split."
@@ -170,6 +179,7 @@ def checked_data(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = No
     `train_model=False`: no model is trained (baselines only, or a trained run), so the inner split is not checked;
     `run_dir`: a trained run the data must fit (`check_run_data`).
     """
+    refuse_subjects_for_runs(config, runs)
     config = with_default_split(config, named_sets=False if runs is not None else None)
     train_runs, val_sets = read_data(config, runs, download)
     subjects = [_subject(s) for s in run_subjects(train_runs)]
@@ -271,6 +281,7 @@ def run_experiment(config: TrainConfig, runs: Mapping[str, np.ndarray] | None = 
     share of every batch (`train`), and return an empty dict.
     """
     out_dir = Path(config.out_dir)
+    refuse_subjects_for_runs(config, runs)
     config = with_default_split(config, named_sets=False if runs is not None else None)  # checked before any I/O
     if distributed()[0] != 0:  # another process of a torchrun group: its share of the training, nothing written
         barrier()  # process 0 has checked the folder and loaded (fetched, generated) the data

@@ -332,7 +332,8 @@ def predict_runs(model: torch.nn.Module, runs: Mapping[str, object], device: str
     Parameters
     ----------
     model : a model mapping (N, S, L, P) to (N, S, L, P).
-    runs : {run name: array (S, T, P)}.
+    runs : {run name: array (S, T, P)}, scaled as the model was trained on them (`xsub_train` z-scores each parcel
+        of each run: `xsub.data.zscore_run`); this function does not rescale them.
     device : where to run (default: the model's device).
     chunk : split runs into pieces of this many TRs (bounds memory; convs then see no context across pieces).
 

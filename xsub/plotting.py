@@ -26,16 +26,17 @@ from scipy.sparse.csgraph import connected_components
 
 from .cli import UsageError, console_script
 from .files import atomic_write
-from .data import NETWORKS, SUBJECTS, TR, parcel_networks, pearson_r
+from .data import NETWORKS, SUBJECTS, TR, _sub, parcel_networks, pearson_r
 
 # %% auto #0
 __all__ = ['ATLAS_ENV', 'N_PARCELS', 'SURFACE_VIEWS', 'NETWORK_COLORS', 'schaefer_file_names', 'atlas_search_dirs',
            'find_atlas_dir', 'parcel_table', 'ParcelAtlas', 'download_atlas', 'load_atlas', 'parcel_labels',
-           'parcel_values_to_img', 'parcel_means', 'save_figure', 'map_title', 'color_limits', 'plot_volume_map',
-           'plot_glass_map', 'mesh_neighbours', 'clean_surface_labels', 'surface_parcels', 'plot_surface_map',
-           'plot_subject_maps', 'plot_difference_map', 'check_q', 'significant_values', 'threshold_label',
-           'threshold_title', 'network_scores', 'plot_network_scores', 'plot_temporal_kernels', 'plot_timecourses',
-           'plot_learning_curve', 'read_json', 'read_jsonl', 'run_scores', 'run_q_values', 'plot_run', 'xsub_plot']
+           'parcel_values', 'parcel_values_to_img', 'parcel_means', 'save_figure', 'map_title', 'color_limits',
+           'plot_volume_map', 'plot_glass_map', 'mesh_neighbours', 'clean_surface_labels', 'surface_parcels',
+           'plot_surface_map', 'plot_subject_maps', 'plot_difference_map', 'check_q', 'significant_values',
+           'threshold_label', 'threshold_title', 'network_scores', 'plot_network_scores', 'plot_temporal_kernels',
+           'plot_timecourses', 'plot_learning_curve', 'read_json', 'read_jsonl', 'run_scores', 'run_q_values',
+           'plot_run', 'xsub_plot']
 
 # %% ../nbs/09_plotting.ipynb #b94aae73
 ATLAS_ENV = "XSUB_ATLAS_DIR"  # environment variable naming the folder that holds schaefer_2018/
@@ -181,12 +182,18 @@ def parcel_labels(data_dir: str | os.PathLike | None = None, download: bool = Fa
     return np.loadtxt(folder / schaefer_file_names()[0], dtype=str, usecols=1)  # (1000,) '7Networks_LH_Vis_1', ...
 
 # %% ../nbs/09_plotting.ipynb #a5c9599e
-def parcel_values_to_img(values: np.ndarray, atlas: ParcelAtlas) -> nib.Nifti1Image:
-    "A float32 image on the atlas grid holding each parcel's value in its voxels and NaN in the background."
+def parcel_values(values: np.ndarray, atlas: ParcelAtlas) -> np.ndarray:
+    "`values` as float32 `(P,)`, one per parcel of `atlas` in its order; a `ValueError` for any other shape."
     values = np.asarray(values, dtype=np.float32)
     if values.shape != (len(atlas.table),):
         raise ValueError(f"values must have shape ({len(atlas.table)},), one per parcel in atlas order, "
                          f"got {values.shape}; average over subjects first for an (S, P) array")
+    return values
+
+
+def parcel_values_to_img(values: np.ndarray, atlas: ParcelAtlas) -> nib.Nifti1Image:
+    "A float32 image on the atlas grid holding each parcel's value in its voxels and NaN in the background."
+    values = parcel_values(values, atlas)  # (P,)
     lookup = np.concatenate([[np.nan], values]).astype(np.float32)  # (P + 1,): label 0 -> NaN
     return nib.Nifti1Image(lookup[atlas.labels], atlas.img.affine)  # (X, Y, Z)
 
@@ -416,6 +423,7 @@ def plot_surface_map(values: np.ndarray, atlas: ParcelAtlas | None = None, title
     if (q is None) != (q_values is None):
         raise ValueError("pass both q_values (one per parcel) and q to threshold a map, or neither")
     atlas = atlas or load_atlas()
+    values = parcel_values(values, atlas)  # (P,): a map of another length drew the first P values, or failed inside
     vmin, vmax, cmap = color_limits(values, symmetric, vmin, vmax, cmap)  # of all parcels, thresholded or not
     text = map_title(title, values, metric) if q is None else threshold_title(title, values, q_values, q, metric)
     if q is not None:
@@ -440,6 +448,7 @@ def plot_subject_maps(values: np.ndarray, atlas: ParcelAtlas | None = None, subj
     if values.ndim != 2 or values.shape[0] != len(subjects):
         raise ValueError(f"values must have shape (S, P) with S = len(subjects) = {len(subjects)}, got {values.shape}")
     atlas = atlas or load_atlas()
+    values = np.stack([parcel_values(v, atlas) for v in values])  # (S, P), each checked
     vmin, vmax, cmap = color_limits(values, symmetric, vmin, vmax, cmap)
     height = 2.4 * len(subjects) + 0.5
     fig, axes = plt.subplots(len(subjects), 4, figsize=(12.5, height), subplot_kw={"projection": "3d"}, squeeze=False)
@@ -448,7 +457,7 @@ def plot_subject_maps(values: np.ndarray, atlas: ParcelAtlas | None = None, subj
         _draw_surface_row(fig, row, subject_values, atlas, mesh, vmin, vmax, cmap, titles=i == 0)
         n = int(np.isfinite(subject_values).sum())  # the parcels its mean is over
         fig.text(0.01, np.mean(row[0].get_position().intervaly),
-                 f"sub-{int(subject):02d}\nmean {np.nanmean(subject_values):.3f}\nover {n}\nparcels", ha="left",
+                 f"{_sub(subject)}\nmean {np.nanmean(subject_values):.3f}\nover {n}\nparcels", ha="left",
                  va="center", fontsize=10)
     _colorbar(fig, vmin, vmax, cmap, metric, rect=(0.915, 0.25, 0.012, 0.5))
     fig.suptitle(map_title(title, values, metric), fontsize=13)
@@ -602,7 +611,7 @@ def plot_temporal_kernels(kernels, networks: Sequence[str] | None = None, subjec
             mean_kernel = subject_kernels[nets == net].mean(0)  # (k,)
             ax.plot(lags[order], mean_kernel[order], color=NETWORK_COLORS[net], lw=1.6, marker="o", ms=2.5, label=net)
         ax.axhline(0, color="grey", lw=0.8)
-        ax.set_title(f"sub-{int(subject):02d}")
+        ax.set_title(_sub(subject))
         ax.set_xlabel("lag: input before output (s)")
         ax.spines[["top", "right"]].set_visible(False)
     axes[0, 0].set_ylabel("kernel weight\n(mean over the network's parcels)")
