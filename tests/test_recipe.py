@@ -111,3 +111,9 @@ def test_python_route_mistakes_are_refused_by_name(tmp_path):
                         (dict(subjects=3), "subjects=(3,) for that one alone"), (dict(lr=True), "expected a number")):
         with pytest.raises(TypeError, match=re.escape(said)):
             TrainConfig(**wrong)
+    from xsub.config import check_data
+    from xsub.models import CrossSubjectEncoder, predict_runs
+    with pytest.raises(ValueError, match=r"check_data: runs \{'a': \(500, 40\)\}; expected \(subjects, TRs, parcels\)"):
+        check_data(TrainConfig(), {"a": movie(0)[0]})  # was: '--inner-val 0.2 leaves no training clip'
+    with pytest.raises(ValueError, match=r"predict_runs: chunk=0; expected a number of TRs >= 1"):
+        predict_runs(CrossSubjectEncoder(6, 40, 8, 3), {"a": movie(0)}, chunk=0)

@@ -737,6 +737,10 @@ def warn_out_of_step(runs: Mapping[str, object], what: str = "training runs", se
 
 def check_data(config: TrainConfig, train_runs: Mapping[str, object]) -> None:
     "Refuse (`ValueError`, saying what to change) `train_runs` that cannot train `config`; warn of subjects out of step or order."
+    odd = {name: np.shape(x) for name, x in train_runs.items() if len(np.shape(x)) != 3}
+    if odd:  # a (T, P) array read as T subjects met a misleading refusal further down
+        raise ValueError(f"check_data: runs {odd}; expected (subjects, TRs, parcels) arrays, every subject's (T, P) "
+                         f"stacked (np.stack).")
     n_subjects = np.shape(next(iter(train_runs.values())))[0] if train_runs else 0
     labels = list(getattr(train_runs, "subjects", range(1, n_subjects + 1)))
     if n_subjects < 2:

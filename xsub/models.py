@@ -341,6 +341,8 @@ def predict_runs(model: torch.nn.Module, runs: Mapping[str, object], device: str
     -------
     {run name: np.ndarray (S, T, P)}
     """
+    if chunk is not None and (not isinstance(chunk, int) or chunk < 1):
+        raise ValueError(f"predict_runs: chunk={chunk!r}; expected a number of TRs >= 1, or None (whole runs).")
     device = torch.device(device) if device is not None else next(model.parameters()).device
     was_training = model.training
     model.eval()
