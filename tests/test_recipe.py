@@ -117,3 +117,12 @@ def test_python_route_mistakes_are_refused_by_name(tmp_path):
         check_data(TrainConfig(), {"a": movie(0)[0]})  # was: '--inner-val 0.2 leaves no training clip'
     with pytest.raises(ValueError, match=r"predict_runs: chunk=0; expected a number of TRs >= 1"):
         predict_runs(CrossSubjectEncoder(6, 40, 8, 3), {"a": movie(0)}, chunk=0)
+    from xsub.config import split_groups, time_locking
+    from xsub.evaluate import score_methods
+    from xsub.plotting import plot_learning_curve
+    for call, said in ((lambda: time_locking({"a": movie(0)}), "time_locking: one run (S, T, P), not a dict of runs"),
+                       (lambda: split_groups({"a": movie(0)}), "split_groups: one run (S, T, P), not a dict of runs"),
+                       (lambda: score_methods({"a": movie(0)}, {"a": movie(0)}), "predictions['a'] is not a dict of runs"),
+                       (lambda: plot_learning_curve([]), "plot_learning_curve: no epochs")):
+        with pytest.raises((TypeError, ValueError), match=re.escape(said)):
+            call()

@@ -510,6 +510,9 @@ def locked_lag(run: np.ndarray | object, s: int, min_shift: int = 10) -> tuple[i
 
 def time_locking(run: np.ndarray | object, min_shift: int = 10) -> tuple[np.ndarray, np.ndarray]:
     "(r, p) per subject of `run` (S, T, P): mean r with the others' average, and the share of far time shifts reaching it."
+    if isinstance(run, Mapping):
+        raise TypeError(f"time_locking: one run (S, T, P), not a dict of runs ({list(run)[:3]}): call it on each run, or "
+                        f"unlocked_subjects(runs) for them all.")
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P); float32 FFTs: 1.5 times faster than float64, r to 1e-7
     if x.ndim != 3 or len(x) < 2:
         raise ValueError(f"time_locking: run has shape {x.shape}; expected (subjects >= 2, TRs, parcels).")
@@ -659,6 +662,9 @@ def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: in
     1 - r (scipy), the largest first, but those inside a side of a split found; the smaller side of each split is the
     group. Subjects in `skip` (already said to be out of step) are left out."""
     from scipy.cluster.hierarchy import linkage  # here, not above: 0.5 s to import, and every command imports xsub
+    if isinstance(run, Mapping):
+        raise TypeError(f"split_groups: one run (S, T, P), not a dict of runs ({list(run)[:3]}): call it on each run, or "
+                        f"warn_split_groups(runs) for them all.")
     from scipy.spatial.distance import squareform
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
     tested = np.setdiff1d(np.arange(len(x)), list(skip))  # (S',) the subjects tested

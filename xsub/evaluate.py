@@ -89,6 +89,10 @@ class FewTRsWarning(UserWarning):
 def score_methods(predictions: Mapping[str, Mapping[str, np.ndarray]], runs: Mapping[str, object],
                   truth: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
     "Pearson r `(S, P)` of each method's predictions `{method: {run: (S, T, P)}}`, plus 'oracle' given the truth."
+    flat = [m for m, pred in predictions.items() if not isinstance(pred, Mapping)]
+    if flat:
+        raise ValueError(f"score_methods: predictions[{flat[0]!r}] is not a dict of runs: expected {{method: {{run: "
+                         f"(S, T, P)}}}}, e.g. {{'model': predictions}} for one method's {{run: array}}.")
     n_trs = sum(np.shape(run)[1] for run in runs.values())
     if n_trs < MIN_SCORED_TRS:
         names = ", ".join(list(runs)[:5]) + (", ..." if len(runs) > 5 else "")

@@ -685,6 +685,8 @@ def plot_learning_curve(metrics: Sequence[Mapping], out: str | os.PathLike | Non
     -------
     the matplotlib figure (loss, r)
     """
+    if not metrics:
+        raise ValueError("plot_learning_curve: no epochs in `metrics` (the rows of a run's metrics.jsonl).")
     fig, (ax_loss, ax_r) = plt.subplots(1, 2, figsize=(9.5, 3.6), constrained_layout=True)
     trained = [m for m in metrics if m["train_loss"] is not None]
     ax_loss.plot([m["epoch"] for m in trained], [m["train_loss"] for m in trained], "o-", color="k",
