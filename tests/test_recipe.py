@@ -126,3 +126,7 @@ def test_python_route_mistakes_are_refused_by_name(tmp_path):
                        (lambda: plot_learning_curve([]), "plot_learning_curve: no epochs")):
         with pytest.raises((TypeError, ValueError), match=re.escape(said)):
             call()
+    holed = movie(0)
+    holed[1, 10, :5] = np.nan  # 0.1% NaN spread to 85% of the prediction in silence
+    with pytest.raises(ValueError, match=re.escape("predict_runs: run 'a' holds NaN or Inf (subject index [1])")):
+        predict_runs(CrossSubjectEncoder(6, 40, 8, 3), {"a": holed})

@@ -349,6 +349,12 @@ def predict_runs(model: torch.nn.Module, runs: Mapping[str, object], device: str
     out = {}
     for name, run in runs.items():
         x = torch.as_tensor(np.asarray(run), dtype=torch.float32, device=device)  # (S, T, P)
+        finite = torch.isfinite(x).flatten(1).all(1)  # (S,): the convs and the average spread one NaN over a run
+        if not finite.all():
+            raise ValueError(f"predict_runs: run {name!r} holds NaN or Inf (subject index "
+                             f"{torch.nonzero(~finite).flatten().tolist()}): they would spread over the whole run and "
+                             f"every subject's prediction; replace or leave them out first (as xsub_train's "
+                             f"--on-nonfinite does).")
         pieces = [x] if chunk is None else torch.split(x, chunk, dim=1)  # [(S, L, P)]
         y = torch.cat([model(p[None])[0] for p in pieces], dim=1)  # (S, T, P)
         out[name] = y.float().cpu().numpy()
