@@ -424,7 +424,8 @@ class Runs(dict):
         if len(set(self.subjects)) < len(self.subjects):
             raise ValueError(f"Runs: the subjects {list(self.subjects)} name a subject twice; give one label per "
                              f"subject, in the order of the runs' first axis.")
-        odd = {name: np.shape(x) for name, x in self.items() if len(np.shape(x)) < 1 or np.shape(x)[0] != len(self.subjects)}
+        odd = {name: np.shape(x) for name, x in self.items()
+               if len(np.shape(x)) < 1 or np.shape(x)[0] != len(self.subjects)}
         if odd:  # a label short, or one too many, would drop a subject's data or give it another's name
             raise ValueError(f"Runs: {len(self.subjects)} subject labels, but run(s) {odd}: expected each run "
                              f"(subjects, TRs, parcels) with {len(self.subjects)} subjects on its first axis, one label "

@@ -255,8 +255,8 @@ def shift_null(pred: np.ndarray, target: np.ndarray, n_draws: int = NULL_DRAWS, 
     return cross[:, 0], np.moveaxis(cross[:, shifts], 1, 0)  # (S, P), (draws, S, P): lag 0 is the observed r
 
 
-def swap_null(pred_a: np.ndarray, pred_b: np.ndarray, target: np.ndarray, n_draws: int = NULL_DRAWS, block: int = SWAP_BLOCK_TRS,
-              seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def swap_null(pred_a: np.ndarray, pred_b: np.ndarray, target: np.ndarray, n_draws: int = NULL_DRAWS,
+              block: int = SWAP_BLOCK_TRS, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """(observed r_a - r_b (S, P), null (draws, S, P)): the two predictions swapped in random blocks of `block` TRs
     (`n_draws` random patterns, or every pattern but none once where there are no more: an exact test).
 
@@ -303,8 +303,8 @@ def p_value(observed: np.ndarray, null: np.ndarray) -> np.ndarray:
 
 
 def parcel_significance(model_pred: Mapping[str, np.ndarray], baseline_pred: Mapping[str, np.ndarray],
-                        runs: Mapping[str, object], n_draws: int = NULL_DRAWS, block: int = SWAP_BLOCK_TRS, seed: int = 0,
-                        max_bytes: float = 256e6) -> dict:
+                        runs: Mapping[str, object], n_draws: int = NULL_DRAWS, block: int = SWAP_BLOCK_TRS,
+                        seed: int = 0, max_bytes: float = 256e6) -> dict:
     """p and FDR q values per subject and parcel `(S, P)`, and for the mean over subjects `(P,)`, of three tests, and
     each test's number of draws (`draws`: `n_draws`, or fewer where its null has fewer shifts or swap patterns).
 
