@@ -45,6 +45,11 @@ def _knob(default, help: str, choices: Sequence | None = None):
     return field(metadata={"help": help, "choices": choices}, **kind)
 
 
+_FIELD_TYPES = {"tuple": (tuple, "a tuple (or list) of names or numbers"), "bool": (bool, "True or False"),
+                "int": (numbers.Integral, "a whole number"), "float": (numbers.Real, "a number"), "str": (str, "text"),
+                "str | None": ((str, type(None)), "text or None")}  # TrainConfig's field annotations: type, in words
+
+
 @dataclass
 class TrainConfig:
     "Every setting of a training run: model, optimisation, data, runtime."
@@ -116,15 +121,11 @@ class TrainConfig:
                     value = (value,)  # one name (or season) alone
                 elif isinstance(value, (list, tuple, np.ndarray)):
                     value = tuple(v.item() if isinstance(v, np.generic) else v for v in value)
-            one = (f", e.g. {f.name}=({value!r},) for that one alone" if isinstance(value, numbers.Number)
-                   else ", e.g. (1, 2)")
-            expected = {"tuple": (tuple, f"a tuple (or list) of names or numbers{one}"),
-                        "bool": (bool, "True or False"), "int": (numbers.Integral, "a whole number"),
-                        "float": (numbers.Real, "a number"), "str": (str, "text"),
-                        "str | None": ((str, type(None)), "text or None")}.get(f.type)
-            wrong = expected and not isinstance(value, expected[0])
-            if wrong or isinstance(value, bool) and f.type in ("int", "float"):  # True is an int to Python
-                raise TypeError(f"TrainConfig({f.name}={value!r}): expected {expected[1]}.")
+            kind, in_words = _FIELD_TYPES.get(f.type, (object, ""))
+            if not isinstance(value, kind) or isinstance(value, bool) and f.type in ("int", "float"):  # True is an int
+                example = "" if f.type != "tuple" else (f", e.g. {f.name}=({value!r},) for that one alone"
+                                                        if isinstance(value, numbers.Number) else ", e.g. (1, 2)")
+                raise TypeError(f"TrainConfig({f.name}={value!r}): expected {in_words}{example}.")
             setattr(self, f.name, int(value) if f.type == "int" else float(value) if f.type == "float" else value)
 
     def model_args(self) -> dict:
@@ -661,10 +662,10 @@ def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: in
     `GROUP_RATIO` times its pairs within (mean r over parcels). The candidates are the clusters of average linkage on
     1 - r (scipy), the largest first, but those inside a side of a split found; the smaller side of each split is the
     group. Subjects in `skip` (already said to be out of step) are left out."""
-    from scipy.cluster.hierarchy import linkage  # here, not above: 0.5 s to import, and every command imports xsub
     if isinstance(run, Mapping):
         raise TypeError(f"split_groups: one run (S, T, P), not a dict of runs ({list(run)[:3]}): call it on each run, or "
                         f"warn_split_groups(runs) for them all.")
+    from scipy.cluster.hierarchy import linkage  # here, not above: 0.5 s to import, and every command imports xsub
     from scipy.spatial.distance import squareform
     x = np.asarray(run[:], dtype=np.float32)  # (S, T, P)
     tested = np.setdiff1d(np.arange(len(x)), list(skip))  # (S',) the subjects tested
@@ -683,12 +684,11 @@ def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: in
     far = far_shifts(x.shape[1], min_shift)  # (T,)
     found, seen, sides = [], set(), []  # sides: both sides of every split found
     for cluster in clusters[-2:n - 1:-1]:  # every cluster of 2 or more but all subjects, the largest first
-        rest = np.setdiff1d(np.arange(n), cluster)
-        group = min(sorted(cluster), rest.tolist(), key=lambda g: (len(g), g[0]))  # the smaller side of the split
+        split = (sorted(cluster), np.setdiff1d(np.arange(n), cluster).tolist())  # the cluster and the rest
+        group, others = sorted(split, key=lambda g: (len(g), g[0]))  # the smaller side of the split is the group
         if len(group) < 2 or tuple(group) in seen or any(set(cluster) <= side for side in sides):
             continue  # a split inside a side of one found: its subjects' groups are said
         seen.add(tuple(group))
-        others = np.setdiff1d(np.arange(n), group)
         within = float(pair_r[np.ix_(group, group)][np.triu_indices(len(group), 1)].mean())
         across = float(pair_r[np.ix_(group, others)].mean())
         if across > GROUP_RATIO * within:
@@ -699,7 +699,7 @@ def split_groups(run: np.ndarray | object, skip: Sequence[int] = (), min_trs: in
         p = float((r_by_shift[far] >= r_by_shift[0]).mean())
         if p >= UNLOCKED_P and (time_locking(x[group], min_shift)[1] < GROUP_LOCKED_P).all():
             found.append(([int(tested[g]) for g in group], tested[others].tolist(), within, across, p))
-            sides += [set(group), set(others.tolist())]
+            sides += [set(group), set(others)]
     return found
 
 
