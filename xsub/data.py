@@ -750,7 +750,12 @@ class ClipDataset(Dataset):
 # %% ../nbs/02_data.ipynb #9303bcc7
 def pearson_r(pred, target, dim: int = 0):
     "Pearson r between `pred` and `target` along `dim` (e.g. time), vectorised over the other axes; numpy or torch."
-    lib = torch if isinstance(pred, torch.Tensor) else np
+    lib = torch if isinstance(pred, torch.Tensor) else np  # `target` is read as the same kind as `pred`
+    if lib is torch:
+        target = torch.as_tensor(target, dtype=pred.dtype, device=pred.device)
+    else:
+        pred = np.asarray(pred)
+        target = target.detach().cpu().numpy() if isinstance(target, torch.Tensor) else np.asarray(target)
     kw = dict(dim=dim, keepdim=True) if lib is torch else dict(axis=dim, keepdims=True)
     pred = pred - pred.mean(**kw)
     target = target - target.mean(**kw)

@@ -101,11 +101,11 @@ def leave_one_out_weights(n_subjects: int) -> torch.Tensor:
     return (1 - torch.eye(n_subjects)) / (n_subjects - 1)  # (S, S)
 
 
-def leave_one_out_mean(x: torch.Tensor, dim: int = 1) -> torch.Tensor:
-    "Each subject replaced by the mean of the other subjects along `dim` (the zero-parameter baseline)."
+def leave_one_out_mean(x: torch.Tensor | np.ndarray, dim: int = 1) -> torch.Tensor | np.ndarray:
+    "Each subject replaced by the mean of the other subjects along `dim` (the zero-parameter baseline); torch or numpy."
     n_subjects = x.shape[dim]
     leave_one_out_weights(n_subjects)  # checks S >= 2
-    return (x.sum(dim, keepdim=True) - x) / (n_subjects - 1)  # same shape as x; (total - own) / (S - 1): O(S)
+    return (x.sum(axis=dim, keepdims=True) - x) / (n_subjects - 1)  # same shape as x; (total - own) / (S - 1): O(S)
 
 # %% ../nbs/05_models.ipynb #bf1b9c0c
 def depthwise_conv_time_major(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor | None) -> torch.Tensor:

@@ -557,7 +557,9 @@ def plot_network_scores(results: Mapping[str, np.ndarray] | pd.DataFrame, networ
         raise ValueError(f"kind must be 'box' or 'bar', got {kind!r}")
     scores = network_scores(results, networks)
     methods = list(dict.fromkeys(scores.method))
-    nets = [n for n in NETWORKS if n in set(scores.network)]
+    present = list(dict.fromkeys(scores.network.dropna()))  # in order of first appearance
+    nets = [n for n in NETWORKS if n in present] + [n for n in present if n not in NETWORKS]  # Yeo-7 order, then others
+    grouping = "Yeo-7 network" if set(present) <= set(NETWORKS) else "network"
     width = 0.8 / len(methods)
     fig, ax = plt.subplots(figsize=(max(7.0, 1.1 * len(nets) * max(1, len(methods) / 2)), 3.8))
     for i, method in enumerate(methods):
@@ -578,7 +580,7 @@ def plot_network_scores(results: Mapping[str, np.ndarray] | pd.DataFrame, networ
     ax.set_xlim(-0.5, len(nets) - 0.5)
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_ylabel(metric)
-    ax.set_title(f"{title}: {metric} by Yeo-7 network" if title else f"{metric} by Yeo-7 network")
+    ax.set_title(f"{title}: {metric} by {grouping}" if title else f"{metric} by {grouping}")
     ax.legend(frameon=False, fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=min(len(methods), 4))
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()

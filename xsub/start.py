@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 import numpy as np
+import scipy.linalg
 import torch
 from threadpoolctl import threadpool_limits
 from torch import nn
@@ -18,8 +19,8 @@ from .models import CrossSubjectEncoder, leave_one_out_mean
 # %% auto #0
 __all__ = ['CLOSED_FORM_ALPHAS', 'START_ENCODERS', 'START_DIMS', 'fold_masks', 'group_mean_pca', 'shared_response_maps',
            'start_encoders', 'decoder_stats', 'fit_gain_and_decoder', 'squared_error', 'held_out_r', 'start_candidates',
-           'choose_start', 'fit_start', 'skip_lags', 'pooled_skip_kernel', 'skip_kernel_r', 'choose_skip_kernel',
-           'closed_form_start']
+           'checked_folds', 'fold_pcas', 'choose_start', 'fit_start', 'skip_lags', 'pooled_skip_kernel',
+           'skip_kernel_r', 'choose_skip_kernel', 'closed_form_start']
 
 # %% ../nbs/06_start.ipynb #7cd01cf2
 CLOSED_FORM_ALPHAS = np.concatenate([np.logspace(-3, 5, 17), [np.inf]])  # relative to training TRs; inf: gains only
@@ -56,8 +57,10 @@ def group_mean_pca(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | Non
     if not np.isfinite(gram).all():
         raise FloatingPointError("The training runs hold NaN or Inf values, so the closed-form start cannot be "
                                  "fitted: fix or drop them (load_runs(on_nonfinite='zero')), or use init='baseline'.")
-    _, vectors = np.linalg.eigh(gram / n - np.outer(total / n, total / n))  # ascending eigenvalues
-    return np.ascontiguousarray(vectors[:, ::-1][:, :dim])  # (P, dim)
+    cov = gram / n - np.outer(total / n, total / n)  # (P, P)
+    _, vectors = scipy.linalg.eigh(cov, subset_by_index=[n_parcels - dim, n_parcels - 1])  # the top `dim`, ascending
+    vectors = vectors[:, ::-1]  # (P, dim), largest first
+    return np.ascontiguousarray(vectors * np.sign(vectors[np.abs(vectors).argmax(0), np.arange(dim)]))  # largest entry > 0
 
 
 def shared_response_maps(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, dim: int | Sequence[int],
@@ -204,24 +207,37 @@ def start_candidates(dim: int) -> list[tuple[str, int]]:
     return [("shared", dim)] + [("per-subject", k) for k in sorted({*(k for k in START_DIMS if k < dim), dim})]
 
 
-def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: int = 0,
-                 alphas: np.ndarray = CLOSED_FORM_ALPHAS) -> tuple[dict, np.ndarray]:
-    """({encoder, dim, alpha, loo_subjects} with the best held-out mean r over blocked folds, the losses 1 - r
-    (candidates, alphas, folds, subjects)). Simpler wins unless the richer choice saves more than one standard error
-    over folds: the shared map over per-subject maps, and the rescaled leave-one-out mean over either, for the group
-    or for one subject (`loo_subjects`)."""
-    S, candidates, lengths = np.shape(runs[0])[0], start_candidates(dim), [np.shape(x)[1] for x in runs]
+def checked_folds(lengths: Sequence[int], n_folds: int = 5, gap: int = 0) -> list[tuple[list, list]]:
+    "The blocked folds of `fold_masks`, refused (naming the fixes) where one would keep fewer than 2 training TRs."
     folds = fold_masks(lengths, n_folds, gap)
     fewest = min(int(sum(m.sum() for m in train_masks)) for train_masks, _ in folds)  # training TRs of a fold
     if fewest < 2:
         raise ValueError(f"The closed-form start cross-validates over {n_folds} blocked folds of the training runs "
-                         f"with {gap} TRs left out on each side of the held-out block; {len(runs)} run(s) of "
+                         f"with {gap} TRs left out on each side of the held-out block; {len(lengths)} run(s) of "
                          f"{', '.join(map(str, lengths))} TRs leave a fold {fewest} training TRs. Use longer runs "
                          f"(or more of them), a smaller --kernel-size (the gap is its receptive field), a smaller "
                          f"--inner-val where one is set, or --init baseline (no closed form).")
+    return folds
+
+
+def fold_pcas(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: int = 0) -> list[np.ndarray]:
+    "Each fold's group-mean PCA (P, dim) on its training blocks: computed once for both cross-validations of the start."
+    folds = checked_folds([np.shape(x)[1] for x in runs], n_folds, gap)
+    return [group_mean_pca(runs, train_masks, dim) for train_masks, _ in folds]
+
+
+def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: int = 0,
+                 alphas: np.ndarray = CLOSED_FORM_ALPHAS,
+                 pcas: Sequence[np.ndarray] | None = None) -> tuple[dict, np.ndarray]:
+    """({encoder, dim, alpha, loo_subjects} with the best held-out mean r over blocked folds, the losses 1 - r
+    (candidates, alphas, folds, subjects)). Simpler wins unless the richer choice saves more than one standard error
+    over folds: the shared map over per-subject maps, and the rescaled leave-one-out mean over either, for the group
+    or for one subject (`loo_subjects`). `pcas`: each fold's group-mean PCA (P, >= dim), if `fold_pcas` made them."""
+    S, candidates, lengths = np.shape(runs[0])[0], start_candidates(dim), [np.shape(x)[1] for x in runs]
+    folds = checked_folds(lengths, n_folds, gap)
     errors = np.zeros((len(candidates), len(alphas), len(folds), S))
     for f, (train_masks, held_masks) in enumerate(folds):
-        pca = group_mean_pca(runs, train_masks, dim)  # (P, dim), refitted without the held-out block
+        pca = group_mean_pca(runs, train_masks, dim) if pcas is None else pcas[f]  # (P, dim), without the held-out block
         sizes = [k for kind, k in candidates if kind == "per-subject"]
         maps = shared_response_maps(runs, train_masks, sizes, pca=pca)  # {k: (S, P, k)}: every size in one set of passes
         for c, (kind, k) in enumerate(candidates):
@@ -249,12 +265,13 @@ def choose_start(runs: Sequence[np.ndarray], dim: int, n_folds: int = 5, gap: in
 
 
 # %% ../nbs/06_start.ipynb #78e1ad4c
-def fit_start(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None,
-              choice: Mapping) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+def fit_start(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None, choice: Mapping,
+              pca: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The closed form of one `choice` on the masked TRs: encoders (S, P, k), decoders W (S, k + 1, P), skip gains g
-    (S, P) and reconstruction gains h (S, P); a subject in `loo_subjects` keeps the rescaled leave-one-out mean."""
+    (S, P) and reconstruction gains h (S, P); a subject in `loo_subjects` keeps the rescaled leave-one-out mean.
+    `pca`: the group-mean PCA (P, >= k) of the same TRs, if already computed."""
     kind, k = choice["encoder"], choice["dim"]
-    encoders = start_encoders(runs, masks, kind, k)  # (S, P, k)
+    encoders = start_encoders(runs, masks, kind, k, pca)  # (S, P, k)
     stats = decoder_stats(runs, masks, encoders, recon=kind == "per-subject")
     fits = []
     for s in range(len(encoders)):
@@ -317,13 +334,14 @@ def skip_kernel_r(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | None
 
 
 def choose_skip_kernel(runs: Sequence[np.ndarray], choice: Mapping, lags: Sequence[int], n_folds: int = 5,
-                       gap: int = 0) -> tuple[bool, np.ndarray]:
+                       gap: int = 0, pcas: Sequence[np.ndarray] | None = None) -> tuple[bool, np.ndarray]:
     """(keep a pooled skip kernel?, the held-out mean r it adds per fold): the start of `choice` and the kernel fitted on
-    each fold's training blocks, scored on its held-out block against the identity; kept by the one-standard-error rule."""
+    each fold's training blocks, scored on its held-out block against the identity; kept by the one-standard-error rule.
+    `pcas`: each fold's group-mean PCA, if `fold_pcas` made them."""
     identity = (np.asarray(lags) == 0).astype(float)  # (J,): the centre tap alone
     saved = []
-    for train_masks, held_masks in fold_masks([np.shape(x)[1] for x in runs], n_folds, gap):
-        fitted = fit_start(runs, train_masks, choice)
+    for f, (train_masks, held_masks) in enumerate(fold_masks([np.shape(x)[1] for x in runs], n_folds, gap)):
+        fitted = fit_start(runs, train_masks, choice, None if pcas is None else pcas[f])
         kernel = pooled_skip_kernel(runs, train_masks, fitted, lags)  # (J,)
         r_kernel, r_identity = skip_kernel_r(runs, held_masks, fitted, lags, [kernel, identity])  # (S, P) each
         saved.append(r_kernel.mean() - r_identity.mean())
@@ -344,9 +362,10 @@ def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray]
                          "learn_weights=False); start other models from the leave-one-out mean (init='baseline').")
     runs = [np.asarray(x, dtype=np.float32) for x in runs.values()]
     max_dim = min(model.embed_dim, model.n_parcels, sum(x.shape[1] for x in runs) - 1)
-    errors = None
+    errors = pcas = None
     if choice is None:
-        choice, errors = choose_start(runs, max_dim, n_folds, gap)
+        pcas = fold_pcas(runs, max_dim, n_folds, gap)  # [(P, max_dim)] per fold: for both cross-validations
+        choice, errors = choose_start(runs, max_dim, n_folds, gap, pcas=pcas)
     choice = {"loo_subjects": [], **choice, "dim": min(choice["dim"], max_dim), "alpha": float(choice["alpha"])}
     k = choice["dim"]
     fitted = fit_start(runs, None, choice)
@@ -362,7 +381,7 @@ def closed_form_start(model: CrossSubjectEncoder, runs: Mapping[str, np.ndarray]
     if model.has_conv:  # the skip path's timing: one kernel for every parcel, or the identity
         lags = skip_lags(model.kernel_size, model.causal)
         if errors is not None:
-            use, saved = choose_skip_kernel(runs, choice, lags, n_folds, gap)
+            use, saved = choose_skip_kernel(runs, choice, lags, n_folds, gap, pcas)
             choice["skip_kernel_cv_gain"] = round(float(saved.mean()), 4)  # held-out mean r it adds, mean over folds
         else:
             use = bool(choice.get("skip_kernel"))
