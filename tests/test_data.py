@@ -11,7 +11,8 @@ import torch
 from torch.utils.data import DataLoader
 
 from xsub.data import (ClipDataset, H5Run, NETWORKS, NETWORK_COUNTS, SUBJECTS, TR, align_runs, bold_path, fmri_dir,
-                       fix_nonfinite, load_runs, parcel_networks, parse_key, plan_alignment, run_name, select_keys)
+                       fix_nonfinite, load_runs, open_h5, parcel_networks, parse_key, plan_alignment, run_name,
+                       select_keys)
 
 P = 6  # parcels in the fixtures: nothing below the file readers assumes 1000
 FRIENDS = {"s01e01a": 40, "s01e01b": 38, "s01e02a": 41, "s02e01a": 39, "s02e03b": 42}
@@ -247,6 +248,50 @@ def test_error_garbage_h5(root):
     bold_path(root, 1, "movie10").write_bytes(b"../../.git/annex/objects/not-fetched" * 3)
     with pytest.raises(OSError, match=r"Cannot read .*sub-01_task-movie10.*truncated or not HDF5"):
         load_runs(root, "movie10", progress=False)
+
+
+def test_algonauts_runs_are_checked_like_generic_ones(root):
+    "A bool or group 'run' in an Algonauts file is refused naming file and key (bool was read as 0/1, a group crashed)."
+    path = bold_path(root, 2, "friends")
+    with h5py.File(path, "a") as f:
+        key = next(k for k in f if k.endswith("s01e01a"))
+        shape = f[key].shape
+        del f[key]
+        f.create_dataset(key, data=np.ones(shape, bool))
+    with pytest.raises(ValueError, match=rf"sub-02_task-friends.*'{key}' holds bool values; the Algonauts layout"):
+        load_runs(root, progress=False)
+    with h5py.File(path, "a") as f:
+        del f[key]
+        f.create_group(key)["bold"] = np.ones(shape, np.float32)
+    with pytest.raises(ValueError, match=rf"'{key}' is a group; the Algonauts layout wants one 2-D dataset"):
+        load_runs(root, lazy=True, progress=False)
+
+
+def test_a_missing_movie10_file_offers_the_friends_validation(root):
+    "The Movie10 files serve only the movie10 validation sets: the message said only 'leave its subject out'."
+    from xsub.config import val_set_runs
+    bold_path(root, 2, "movie10").unlink()
+    with pytest.raises(FileNotFoundError, match=r"sub-02_task-movie10.*Or validate without movie10-figures \(--val-sets"):
+        val_set_runs(root, "movie10-figures")
+
+
+def test_a_file_held_open_for_writing_is_named_as_such(tmp_path):
+    "HDF5's lock error read 'truncated or not HDF5 ... fetch it again': the wrong advice."
+    import subprocess
+    import sys
+    path = tmp_path / "sub-01.h5"
+    writer = subprocess.Popen([sys.executable, "-c", f"import h5py, sys, time; f = h5py.File({str(path)!r}, 'w'); "
+                               f"print('open', flush=True); time.sleep(60)"], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "open"
+        with pytest.raises(OSError, match=r"sub-01.h5: another process has it open for writing"):
+            open_h5(path)
+    finally:
+        writer.kill()
+        writer.wait()
+    (tmp_path / "sub-02.h5").mkdir()
+    with pytest.raises(IsADirectoryError, match=r"sub-02.h5 is a folder, not an HDF5 data file"):
+        open_h5(tmp_path / "sub-02.h5")
 
 
 # ----- clips

@@ -108,6 +108,23 @@ def test_generic_layout_errors(tmp_path):
         load_folder(tmp_path, runs=["a", "c"])  # was 'no run in common' (or the runs found, c passed over)
 
 
+def test_generic_layout_says_what_it_leaves_out(tmp_path):
+    "Files named almost sub-<label>.h5, and a run with no 3 usable TRs in a row, were left out without a word."
+    rng = np.random.default_rng(0)
+    runs = {"r1": rng.standard_normal((3, 60, 4)).astype(np.float32), "r2": rng.standard_normal((3, 60, 4)).astype(np.float32)}
+    runs["r2"][1, 1:] = 0  # one subject's r2 repeats a value from TR 1 on, but for two isolated TRs
+    runs["r2"][1, [20, 40]] = 1
+    save_runs(runs, tmp_path, ["01", "02", "03"])
+    (tmp_path / "sub-03.h5").rename(tmp_path / "SUB-03.h5")
+    (tmp_path / "sub-04.hdf5").write_bytes(b"")
+    with pytest.warns(UserWarning, match=r"SUB-03.h5, sub-04.hdf5 left out: the generic layout reads files named exactly"):
+        two = load_folder(tmp_path, progress=False)
+    assert two.subjects == ("sub-01", "sub-02")
+    with pytest.warns(UserWarning, match=r"Run 'r2' left out of every subject: once the constant stretches are cut"):
+        two = load_folder(tmp_path, progress=False)
+    assert list(two) == ["r1"] and "constant stretches" in two.dropped["r2"]
+
+
 def test_constant_subject_is_an_error(tmp_path):
     x = np.random.default_rng(0).standard_normal((2, 40, 5)).astype(np.float32)
     x[1] = 3.0  # subject 2 never changes

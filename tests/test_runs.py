@@ -335,9 +335,11 @@ def test_xsub_predict_scores_new_runs_as_the_run_scored_them(env, finished, tmp_
     r = cli(env, "xsub_predict", str(finished), "--data-root", str(other), "--out-dir", str(tmp_path / "y"))
     assert r.returncode == 1 and "10 parcels" in one_line(r)
     two = list(s6)[:2]
-    r = cli(env, "xsub_predict", str(finished), "--data-root", str(data), "--out-dir", str(tmp_path / "spaced"), "--quiet",
-            "--runs", f"{two[0]}, {two[1]}")  # spaces after commas: the names (was 'no file has run  s06...')
-    assert r.returncode == 0 and set(json.loads((tmp_path / "spaced" / "metrics.json").read_text())["runs"]) == set(two)
+    r = cli(env, "xsub_predict", str(finished), "--data-root", ".", "--out-dir", str(tmp_path / "spaced"), "--quiet",
+            "--runs", f"{two[0]}, {two[1]}", cwd=data)  # spaces after commas: the names (was 'no file has run  s06...')
+    spaced = json.loads((tmp_path / "spaced" / "metrics.json").read_text())
+    assert r.returncode == 0 and set(spaced["runs"]) == set(two)
+    assert list(spaced["sets"]) == ["new"] and spaced["data_root"] == str(data.resolve())  # "." gave the set name ""
     r = cli(env, "xsub_predict", str(finished), "--data-root", str(data), "--out-dir", str(tmp_path / "comma"), "--runs", ",")
     assert r.returncode == 2 and "names no run" in one_line(r)
     more = save_runs({n: np.concatenate([x, x[:1]]) for n, x in s6.items()}, tmp_path / "more", (*s6.subjects, "sub-09"))

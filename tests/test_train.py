@@ -1,6 +1,7 @@
 "Unit tests of xsub.train on the tiny synthetic preset and random arrays: errors, determinism, resume, checkpoints."
 import dataclasses
 import json
+import os
 
 import numpy as np
 import pytest
@@ -233,6 +234,8 @@ def test_config_flags_round_trip():
                         "--data-root", "/data/algonauts_2025.competitors", "--bf16"])
     assert (cfg.embed_dim, cfg.skip, cfg.val_sets, cfg.lr, cfg.bf16) == (32, False, ("friends-s6",), 0.01, True)
     assert cfg.data_root == "/data/algonauts_2025.competitors"
+    here = parse_config(["--data-root", "data/"]).data_root  # kept relative, --resume from elsewhere did not find it
+    assert here == os.path.join(os.getcwd(), "data") and os.path.isabs(here)
     assert parse_config([]) == TrainConfig()
     assert TrainConfig.from_dict(json.loads(json.dumps(cfg.to_dict()))) == cfg
     flags = {a.option_strings[0] for a in config_parser()._actions if a.option_strings}

@@ -163,6 +163,8 @@ def config_parser(base: TrainConfig | None = None) -> argparse.ArgumentParser:
             parser.add_argument(*flags, action=argparse.BooleanOptionalAction, **kwargs)
         elif isinstance(default, tuple):
             parser.add_argument(*flags, nargs="+", type=type(default[0]) if default else str, **kwargs)
+        elif f.name == "data_root":  # stored absolute: --resume and xsub_compare find it from any folder
+            parser.add_argument(*flags, type=lambda v: os.path.abspath(os.path.expanduser(v)), **kwargs)
         elif default is None:
             parser.add_argument(*flags, type=str, **kwargs)
         else:
@@ -214,7 +216,10 @@ def val_set_runs(root, name: str, zscore: bool = False, progress: bool = False, 
     subjects, options = _algonauts_subjects(subjects), dict(zscore=zscore, on_nonfinite=on_nonfinite, progress=progress)
     if task == "friends":
         return load_runs(root, "friends", subjects, seasons=[which], **options)
-    return load_runs(root, "movie10", subjects, movies=[which], runs=[1], **options)
+    try:
+        return load_runs(root, "movie10", subjects, movies=[which], runs=[1], **options)
+    except FileNotFoundError as e:  # the Movie10 files serve only the movie10 validation sets
+        raise FileNotFoundError(f"{e} Or validate without {name} (--val-sets, e.g. --val-sets friends-s6).") from e
 
 
 DATASETS = {"sherlock": fetch_sherlock}  # name -> fetcher(subjects=, progress=, download=) returning Runs

@@ -27,7 +27,7 @@ from .files import atomic_write
 __all__ = ['SUBJECTS', 'TR', 'NETWORKS', 'NETWORK_COUNTS', 'SCHAEFER_1000_BLOCKS', 'BOLD_FILES', 'FRIENDS_TASK', 'MOVIE_TASK',
            'TR_SLACK', 'NONFINITE_OPTIONS', 'SCALE_RATIO', 'LEVEL_RATIO', 'SUBJECT_FILE', 'SHERLOCK_URL',
            'SHERLOCK_SHA256', 'SHERLOCK_TR', 'SHERLOCK_TRS', 'SHERLOCK_SUBJECTS', 'parcel_networks', 'not_a_folder',
-           'fmri_dir', 'bold_path', 'open_h5', 'parse_key', 'run_name', 'select_keys', 'Alignment',
+           'fmri_dir', 'bold_path', 'open_h5', 'run_dataset', 'parse_key', 'run_name', 'select_keys', 'Alignment',
            'DroppedRunsWarning', 'plan_alignment', 'NonFiniteError', 'fix_nonfinite', 'zscore_stats', 'zscore_run',
            'run_stats', 'run_scales', 'run_levels', 'check_scales', 'constant_stretches', 'cut_constant_stretches',
            'Runs', 'warn_flat_parcels', 'align_runs', 'H5Run', 'load_runs', 'ClipDataset', 'pearson_r', 'score_runs',
@@ -117,14 +117,35 @@ def bold_path(root: str | os.PathLike, subject: int, task: str) -> Path:
 def open_h5(path: str | os.PathLike) -> h5py.File:
     "Open an h5 file read-only; a missing, truncated or non-HDF5 file raises an error naming it and the fix."
     path = Path(path)
+    if path.is_dir():
+        raise IsADirectoryError(f"{path} is a folder, not an HDF5 data file: move it out of the way, or rename it.")
     if not path.is_file():
         raise FileNotFoundError(f"Missing data file {path}: fetch it (e.g. `datalad get {path.name}` in its "
                                 f"folder) or leave its subject out with --subjects (subjects= in Python).")
     try:
         return h5py.File(path, "r")
     except OSError as e:
+        if "unable to lock file" in str(e):  # HDF5's file lock: another process has it open for writing
+            raise OSError(f"Cannot read {path}: another process has it open for writing ({e}). Wait until that "
+                          f"process has finished writing it, then run this again.") from e
         raise OSError(f"Cannot read {path} ({e}): the file is truncated or not HDF5 (an interrupted download "
                       f"or an un-fetched DataLad pointer?). Fetch it again, e.g. `datalad get {path.name}`.") from e
+
+
+def run_dataset(f: h5py.File, key: str, layout: str = "the generic layout") -> h5py.Dataset:
+    "The dataset of one run in an open file, refused (naming file and key) unless it is a 2-D array of numbers (T, P)."
+    try:
+        obj = f[key]
+    except KeyError as e:  # e.g. an external link whose file is gone
+        raise ValueError(f"{f.filename}: {key!r} cannot be opened ({e}): a link to a file or object that is not "
+                         f"there? {layout.capitalize()} wants one 2-D dataset (T, P) per run, stored in the file.") from e
+    if not isinstance(obj, h5py.Dataset) or obj.ndim != 2:
+        raise ValueError(f"{f.filename}: {key!r} is {'a group' if not isinstance(obj, h5py.Dataset) else f'shaped {obj.shape}'}; "
+                         f"{layout} wants one 2-D dataset (T, P) per run, named by the run.")
+    if obj.dtype.kind not in "fiu":
+        raise ValueError(f"{f.filename}: {key!r} holds {obj.dtype} values; {layout} wants numbers (float or int) of "
+                         f"BOLD signal per run.")
+    return obj
 
 # %% ../nbs/02_data.ipynb #cff9a4eb
 def parse_key(key: str) -> dict[str, str]:
@@ -505,7 +526,12 @@ def align_runs(per_subject: Mapping[object, Mapping[str, object]], zscore: bool 
                           stacklevel=2)
             plan.dropped[name] = "NaN/Inf values"
             continue
-        for piece, x in cut_constant_stretches(name, stacked, subjects).items():  # padding never becomes signal
+        pieces = cut_constant_stretches(name, stacked, subjects)  # padding never becomes signal
+        if not pieces:  # constant stretches everywhere: no 3 TRs in a row are left
+            warnings.warn(f"Run {name!r} left out of every subject: once the constant stretches are cut, no stretch "
+                          f"of 3 or more TRs is left.", DroppedRunsWarning, stacklevel=2)
+            plan.dropped[name] = "no 3 TRs in a row left once constant stretches were cut"
+        for piece, x in pieces.items():
             runs[piece] = zscore_run(x) if zscore else x  # (S, T', P)
     if not zscore:
         check_scales(runs, subjects)  # one line if the files are not on one scale
@@ -630,7 +656,8 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
             raise ValueError(f"No {task} run matches {filters} in {paths[subjects[0]]} (nor in the other subjects' "
                              f"files); it has {len(available)} runs: {', '.join(available[:8])}, ... Relax the filters.")
         if lazy:
-            plan = plan_alignment({s: {n: files[s][k].shape for n, k in keys[s].items()} for s in subjects})
+            plan = plan_alignment({s: {n: run_dataset(files[s], k, "the Algonauts layout").shape
+                                       for n, k in keys[s].items()} for s in subjects})
             aligned = Runs({name: H5Run(name, [(s, paths[s], keys[s][name]) for s in subjects], n_trs,
                                         plan.n_parcels, zscore, on_nonfinite)
                             for name, n_trs in tqdm(plan.lengths.items(), desc="runs", disable=None if progress else True)},
@@ -638,8 +665,8 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
             if not zscore:
                 check_scales(aligned, subjects)
         else:
-            aligned = align_runs({s: {n: files[s][k] for n, k in keys[s].items()} for s in subjects},
-                                 zscore, on_nonfinite, progress)
+            aligned = align_runs({s: {n: run_dataset(files[s], k, "the Algonauts layout") for n, k in keys[s].items()}
+                                  for s in subjects}, zscore, on_nonfinite, progress)
     finally:
         for f in files.values():
             f.close()
@@ -838,7 +865,14 @@ def subject_files(root: str | os.PathLike) -> dict[str, Path]:
     root = Path(root).expanduser()
     if not root.is_dir():
         raise FileNotFoundError(f"Data folder {not_a_folder(root)}.")
-    files = {p.name[:-3]: p for p in sorted(root.iterdir()) if SUBJECT_FILE.match(p.name)}
+    names = sorted(root.iterdir())
+    files = {p.name[:-3]: p for p in names if SUBJECT_FILE.match(p.name)}
+    near = [p.name for p in names if not SUBJECT_FILE.match(p.name) and p.name.lower().startswith("sub")
+            and p.suffix.lower() in (".h5", ".hdf5", ".he5", ".hdf")]  # e.g. SUB-04.h5, sub-05.hdf5, sub-06_bold.h5
+    if near:
+        warnings.warn(f"{root}: {', '.join(near[:8])}{' ...' if len(near) > 8 else ''} left out: the generic layout "
+                      f"reads files named exactly sub-<label>.h5 (letters and digits, lower-case 'sub-' and '.h5'); "
+                      f"rename {'them' if len(near) > 1 else 'it'} to be read.", stacklevel=2)
     if not files:
         raise FileNotFoundError(f"{root} has no sub-<label>.h5 files: the generic layout is one HDF5 file per subject "
                                 f"(sub-01.h5, ...) with one (T, P) dataset per run; write one with xsub.data.save_runs.")
@@ -892,15 +926,7 @@ def load_folder(root: str | os.PathLike, subjects: Sequence | None = None, runs:
         for s, path in files.items():
             opened[s] = f = open_h5(path)
             every_run |= set(f)
-            keys = [k for k in f if keep is None or k in keep]
-            for k in keys:
-                if not isinstance(f[k], h5py.Dataset) or f[k].ndim != 2:
-                    raise ValueError(f"{path}: {k!r} is {'a group' if not isinstance(f[k], h5py.Dataset) else f'shaped {f[k].shape}'}; "
-                                     f"the generic layout wants one 2-D dataset (T, P) per run, named by the run.")
-                if f[k].dtype.kind not in "fiu":
-                    raise ValueError(f"{path}: {k!r} holds {f[k].dtype} values; the generic layout wants numbers (float "
-                                     f"or int) of BOLD signal per run.")
-            per_subject[s] = {k: f[k] for k in keys}
+            per_subject[s] = {k: run_dataset(f, k) for k in f if keep is None or k in keep}  # checked: (T, P) numbers
         unknown = sorted(keep - every_run) if keep is not None else []
         if unknown:
             have = sorted(every_run)
