@@ -188,6 +188,14 @@ def test_error_parcel_counts_differ(root):
         load_runs(root, progress=False)
 
 
+def test_runs_of_other_widths_in_every_subject_are_not_blamed_on_subjects():
+    "One run and one confound table per subject: the message named the run as the odd one, or blamed the subjects."
+    shapes = {s: {"motion": (50, 6), "movie": (50, 400)} for s in ("a", "b")}
+    with pytest.raises(ValueError, match=r"Runs differ in their number of columns \(6 in a run 'motion'; 400 .*"
+                                         r"not a run of parcels .*or stored as \(P, T\)"):
+        plan_alignment(shapes)
+
+
 def test_align_runs_generic_any_subjects_and_parcels():
     rng = np.random.default_rng(0)
     per_subject = {name: {"a": rng.standard_normal((30 + i, 3)), "b": rng.standard_normal((20, 3))}

@@ -275,14 +275,19 @@ def plan_alignment(shapes: Mapping[object, Mapping[str, tuple]]) -> Alignment:
             n_parcels.setdefault(int(shapes[s][name][1]), (s, name))
     if len(n_parcels) > 1:
         counts = {n: {int(shapes[s][n][1]) for s in subjects} for n in lengths}  # run -> its parcel counts
-        usual = collections.Counter(p for c in counts.values() for p in c).most_common(1)[0][0]
+        ranked = collections.Counter(p for c in counts.values() for p in c).most_common(2)
+        usual = ranked[0][0] if len(ranked) < 2 or ranked[0][1] > ranked[1][1] else None  # None: a tie, no usual count
         odd_runs = {n: min(c) for n, c in counts.items() if len(c) == 1 and usual not in c}  # odd in every subject
-        if odd_runs and all(c == {usual} for n, c in counts.items() if n not in odd_runs):
+        if usual is not None and odd_runs and all(c == {usual} for n, c in counts.items() if n not in odd_runs):
             listed = ", ".join(f"{n!r} ({p} columns)" for n, p in odd_runs.items())
             raise ValueError(f"Every subject's file has {listed} beside runs of {usual} parcels: not a run of parcels? "
                              f"Every dataset of a sub-<label>.h5 file is read as a run (T, P): keep other data "
                              f"(confounds, motion) in other files.")
         where = "; ".join(f"{p} in {_sub(s)} run {n!r}" for p, (s, n) in n_parcels.items())
+        if all(len(c) == 1 for c in counts.values()):  # each run as wide in every subject: the runs differ, not subjects
+            raise ValueError(f"Runs differ in their number of columns ({where}), the same in every subject: a run is "
+                             f"(T, P) with the same P parcels in every run. Is one of them not a run of parcels "
+                             f"(confounds, motion: keep those in other files), or stored as (P, T)?")
         raise ValueError(f"Parcel counts differ across subjects/runs ({where}): every subject must use the same "
                          f"parcellation (the official files have 1000 Schaefer parcels); leave the odd subject out.")
     if dropped:
