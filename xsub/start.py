@@ -58,6 +58,7 @@ def group_mean_pca(runs: Sequence[np.ndarray], masks: Sequence[np.ndarray] | Non
         raise FloatingPointError("The training runs hold NaN or Inf values, so the closed-form start cannot be "
                                  "fitted: fix or drop them (load_runs(on_nonfinite='zero')), or use init='baseline'.")
     cov = gram / n - np.outer(total / n, total / n)  # (P, P)
+    dim = min(dim, n_parcels)  # no more axes than parcels
     _, vectors = scipy.linalg.eigh(cov, subset_by_index=[n_parcels - dim, n_parcels - 1])  # the top `dim`, ascending
     vectors = vectors[:, ::-1]  # (P, dim), largest first
     return np.ascontiguousarray(vectors * np.sign(vectors[np.abs(vectors).argmax(0), np.arange(dim)]))  # largest entry > 0
