@@ -140,8 +140,9 @@ def run_dataset(f: h5py.File, key: str, layout: str = "the generic layout") -> h
         raise ValueError(f"{f.filename}: {key!r} cannot be opened ({e}): a link to a file or object that is not "
                          f"there? {layout.capitalize()} wants one 2-D dataset (T, P) per run, stored in the file.") from e
     if not isinstance(obj, h5py.Dataset) or obj.ndim != 2:
-        raise ValueError(f"{f.filename}: {key!r} is {'a group' if not isinstance(obj, h5py.Dataset) else f'shaped {obj.shape}'}; "
-                         f"{layout} wants one 2-D dataset (T, P) per run, named by the run.")
+        what = f"shaped {obj.shape}" if isinstance(obj, h5py.Dataset) else "a group"
+        raise ValueError(f"{f.filename}: {key!r} is {what}; {layout} wants one 2-D dataset (T, P) per run, named by "
+                         f"the run.")
     if obj.dtype.kind not in "fiu":
         raise ValueError(f"{f.filename}: {key!r} holds {obj.dtype} values; {layout} wants numbers (float or int) of "
                          f"BOLD signal per run.")
@@ -660,9 +661,10 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
             available = sorted(_run_names(files[subjects[0]]))
             raise ValueError(f"No {task} run matches {filters} in {paths[subjects[0]]} (nor in the other subjects' "
                              f"files); it has {len(available)} runs: {', '.join(available[:8])}, ... Relax the filters.")
+        datasets = {s: {n: run_dataset(files[s], k, "the Algonauts layout") for n, k in keys[s].items()}
+                    for s in subjects}  # {subject: {run: (T, P) dataset}}, each checked
         if lazy:
-            plan = plan_alignment({s: {n: run_dataset(files[s], k, "the Algonauts layout").shape
-                                       for n, k in keys[s].items()} for s in subjects})
+            plan = plan_alignment({s: {n: d.shape for n, d in datasets[s].items()} for s in subjects})
             aligned = Runs({name: H5Run(name, [(s, paths[s], keys[s][name]) for s in subjects], n_trs,
                                         plan.n_parcels, zscore, on_nonfinite)
                             for name, n_trs in tqdm(plan.lengths.items(), desc="runs", disable=None if progress else True)},
@@ -670,8 +672,7 @@ def load_runs(root: str | os.PathLike, task: str = "friends", subjects: Sequence
             if not zscore:
                 check_scales(aligned, subjects)
         else:
-            aligned = align_runs({s: {n: run_dataset(files[s], k, "the Algonauts layout") for n, k in keys[s].items()}
-                                  for s in subjects}, zscore, on_nonfinite, progress)
+            aligned = align_runs(datasets, zscore, on_nonfinite, progress)
     finally:
         for f in files.values():
             f.close()

@@ -640,8 +640,9 @@ def predict_folder(run_dir: str | os.PathLike, data_root: str | os.PathLike, out
     for name, run in data.items():
         one_run = score_methods({"model": {name: predictions[name]}, "baseline": {name: baseline[name]}}, {name: run})
         per_run[name] = {method: float(r.mean()) for method, r in one_run.items()}
-    set_name = Path(data_root).resolve().name  # the folder's own name, also for "." or "../new"
-    extra = {"run_dir": str(run_dir), "data_root": str(Path(data_root).resolve()), "runs": per_run, "dropped": data.dropped,
+    folder = Path(data_root).resolve()
+    set_name = folder.name  # the folder's own name, also for "." or "../new"
+    extra = {"run_dir": str(run_dir), "data_root": str(folder), "runs": per_run, "dropped": data.dropped,
              "subjects": [_subject(s) for s in data.subjects],
              "checks": {"trained_on": trained, "swapped": [list(map(_subject, (data.subjects[i], data.subjects[j])))
                                                              + [name] for name, i, j, _, _ in swapped],
